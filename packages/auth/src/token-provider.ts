@@ -1,0 +1,27 @@
+/**
+ * Returns a bearer token for one fixed scope. Exactly the type that `@azure/identity`'s
+ * `getBearerTokenProvider` returns and that `openai`'s `AzureOpenAI({ azureADTokenProvider })`
+ * and `@anthropic-ai/foundry-sdk`'s `AnthropicFoundry({ azureADTokenProvider })` accept.
+ */
+export type TokenProvider = () => Promise<string>;
+
+/** A token provider as users may hand it in: asynchronous, or synchronous for a fixed token. */
+export type TokenProviderLike = TokenProvider | (() => string);
+
+/** A token provider that caches its token and can be told the token was rejected. */
+export interface CachedTokenProvider extends TokenProvider {
+  /** Forget the cached token, so the next call fetches a new one (call it after a 401). */
+  invalidate(): void;
+  /** Counters for diagnostics and benchmarks. */
+  readonly stats: TokenCacheStats;
+}
+
+/** Counters kept by a cached token provider. */
+export interface TokenCacheStats {
+  /** Calls made to the underlying credential (one per token fetched). */
+  fetches: number;
+  /** Calls of the provider that had to wait for a fetch because no usable token was cached. */
+  waits: number;
+  /** Calls of the provider answered from the cache at once. */
+  hits: number;
+}

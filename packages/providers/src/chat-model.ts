@@ -1,0 +1,48 @@
+import type { ProviderName } from './model-string.js';
+
+/** Who wrote a message. */
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+/** One message of a conversation. */
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+/** One call to a chat model. */
+export interface ChatRequest {
+  /** The conversation so far, oldest first. */
+  messages: readonly ChatMessage[];
+  /** Ask for a JSON object reply where the provider supports it (ignored elsewhere). */
+  json?: boolean;
+  /** Cancels the HTTP request. */
+  signal?: AbortSignal;
+  /** Sampling temperature; provider default when omitted. */
+  temperature?: number;
+  /** Upper bound on generated tokens; provider default when omitted. */
+  maxOutputTokens?: number;
+}
+
+/** Token counts reported by the provider. */
+export interface ChatUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** The model's answer. */
+export interface ChatResponse {
+  /** The reply text. */
+  text: string;
+  /** Token counts, when the provider reports them. */
+  usage?: ChatUsage;
+}
+
+/** The small interface the agent loop talks to: messages in, text out. */
+export interface ChatModel {
+  /** Provider of the model, e.g. `azure-openai`. */
+  readonly provider: ProviderName;
+  /** Deployment or model name, e.g. `gpt-4o`. */
+  readonly name: string;
+  /** Sends the conversation and returns the reply. */
+  complete(request: ChatRequest): Promise<ChatResponse>;
+}
