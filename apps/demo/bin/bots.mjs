@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write('bots: the CLI is not built yet. Run `npm run setup` (or `pnpm build`) first.\n');
+  process.stderr.write(
+    'bots: the CLI is not built yet. Run `npm run setup` (or `pnpm build`) first.\n',
+  );
   process.exit(2);
 }
 await import(entry.href);

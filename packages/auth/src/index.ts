@@ -1,3 +1,38 @@
-export { AuthenticationError, BotsError, ConfigurationError, MissingDependencyError } from './errors.js';
+export {
+  AUTH_METHODS,
+  type AuthMethod,
+  type Env,
+  resolveAuthMethod,
+  resolveScope,
+  type TokenAudienceProvider,
+} from './auth-method.js';
+export { assertBearerTransport, isLoopbackHost } from './bearer-transport.js';
+export { credentialForMethod } from './credential-for-method.js';
+export {
+  AuthenticationError,
+  BotsError,
+  ConfigurationError,
+  MissingDependencyError,
+} from './errors.js';
+export { loadIdentity, type ModuleImporter } from './load-identity.js';
+export { redact, redactValue, registerSecret } from './redact.js';
 export { AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE } from './scopes.js';
-export type { CachedTokenProvider, TokenCacheStats, TokenProvider, TokenProviderLike } from './token-provider.js';
+export { toTokenProvider } from './to-token-provider.js';
+export {
+  cachedTokenProvider,
+  type TokenCacheOptions,
+  tokenProviderFromCredential,
+} from './token-cache.js';
+export {
+  type AccessToken,
+  type CachedTokenProvider,
+  canInvalidate,
+  type TokenCacheStats,
+  type TokenCredential,
+  type TokenProvider,
+  type TokenProviderLike,
+} from './token-provider.js';
+export {
+  type TokenProviderFromEnvOptions,
+  tokenProviderFromEnv,
+} from './token-provider-from-env.js';

@@ -18,10 +18,39 @@ export interface CachedTokenProvider extends TokenProvider {
 
 /** Counters kept by a cached token provider. */
 export interface TokenCacheStats {
-  /** Calls made to the underlying credential (one per token fetched). */
+  /** Calls made to the underlying credential (one per token fetched or attempted). */
   fetches: number;
   /** Calls of the provider that had to wait for a fetch because no usable token was cached. */
   waits: number;
   /** Calls of the provider answered from the cache at once. */
   hits: number;
+  /** Background refreshes started ahead of expiry. */
+  backgroundRefreshes: number;
+}
+
+/**
+ * An access token with its expiry, the shape of `@azure/core-auth`'s `AccessToken`, so that any
+ * `TokenCredential` of `@azure/identity` plugs in.
+ */
+export interface AccessToken {
+  /** The bearer token. */
+  token: string;
+  /** When the token expires, in milliseconds since the epoch. */
+  expiresOnTimestamp: number;
+  /** When the token should be refreshed, in milliseconds since the epoch, if the issuer says. */
+  refreshAfterTimestamp?: number;
+}
+
+/** The shape of `@azure/core-auth`'s `TokenCredential`: every `@azure/identity` credential. */
+export interface TokenCredential {
+  /** Gets a token for the scopes. */
+  getToken(
+    scopes: string | string[],
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<AccessToken | null>;
+}
+
+/** True when the provider can be told its token was rejected (a `CachedTokenProvider`). */
+export function canInvalidate(provider: TokenProvider): provider is CachedTokenProvider {
+  return typeof (provider as Partial<CachedTokenProvider>).invalidate === 'function';
 }

@@ -1,0 +1,143 @@
+import { AuthenticationError } from './errors.js';
+import { redact, registerSecret } from './redact.js';
+import type {
+  AccessToken,
+  CachedTokenProvider,
+  TokenCacheStats,
+  TokenCredential,
+} from './token-provider.js';
+
+/** Options of `cachedTokenProvider`. */
+export interface TokenCacheOptions {
+  /**
+   * Refresh in the background this long before expiry (default 2 minutes), capped at half the
+   * token's lifetime so that short-lived tokens are refreshed too. An issuer's
+   * `refreshAfterTimestamp` wins when it is earlier.
+   */
+  refreshWindowMs?: number;
+  /**
+   * Never hand out a token closer than this to its expiry (default 30 seconds, capped at a tenth
+   * of the token's lifetime): callers wait for a fresh one instead.
+   */
+  expiryMarginMs?: number;
+  /** The clock, in milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
+  /** A label for error messages, e.g. the auth method. */
+  label?: string;
+}
+
+interface CachedToken {
+  token: string;
+  refreshAt: number;
+  usableUntil: number;
+}
+
+/**
+ * Wraps a token source with a cache: one fetch in flight at a time however many callers, a
+ * background refresh ahead of expiry so that no caller waits once a token is cached, and
+ * `invalidate()` for a token the server rejected. Tokens fetched are registered for redaction.
+ */
+export function cachedTokenProvider(
+  fetchToken: (signal?: AbortSignal) => Promise<AccessToken | null>,
+  options: TokenCacheOptions = {},
+): CachedTokenProvider {
+  const now = options.now ?? Date.now;
+  const refreshWindowMs = options.refreshWindowMs ?? 120_000;
+  const expiryMarginMs = options.expiryMarginMs ?? 30_000;
+  const label = options.label ?? 'token provider';
+  const stats: TokenCacheStats = { fetches: 0, waits: 0, hits: 0, backgroundRefreshes: 0 };
+  let current: CachedToken | undefined;
+  let inFlight: Promise<CachedToken> | undefined;
+  let retryBackgroundAt = 0;
+  let generation = 0;
+
+  const fetchFresh = (): Promise<CachedToken> => {
+    if (inFlight) return inFlight;
+    const started = generation;
+    stats.fetches += 1;
+    const attempt = (async () => {
+      const fetchedAt = now();
+      let accessToken: AccessToken | null;
+      try {
+        accessToken = await fetchToken();
+      } catch (error) {
+        throw new AuthenticationError(
+          `The ${label} failed to get a token: ${redact(messageOf(error))}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (!accessToken || typeof accessToken.token !== 'string' || accessToken.token === '') {
+        throw new AuthenticationError(`The ${label} returned no token.`);
+      }
+      registerSecret(accessToken.token);
+      const expiresAt = accessToken.expiresOnTimestamp;
+      const lifetime = Math.max(0, expiresAt - fetchedAt);
+      let refreshAt = expiresAt - Math.min(refreshWindowMs, lifetime / 2);
+      if (accessToken.refreshAfterTimestamp !== undefined) {
+        refreshAt = Math.min(refreshAt, accessToken.refreshAfterTimestamp);
+      }
+      const fresh: CachedToken = {
+        token: accessToken.token,
+        refreshAt,
+        usableUntil: expiresAt - Math.min(expiryMarginMs, lifetime / 10),
+      };
+      if (started === generation) current = fresh;
+      return fresh;
+    })();
+    inFlight = attempt;
+    const settle = () => {
+      if (inFlight === attempt) inFlight = undefined;
+    };
+    attempt.then(settle, settle);
+    return attempt;
+  };
+
+  const provider = async (): Promise<string> => {
+    const time = now();
+    const cached = current;
+    if (cached && time < cached.usableUntil) {
+      stats.hits += 1;
+      if (time >= cached.refreshAt && !inFlight && time >= retryBackgroundAt) {
+        stats.backgroundRefreshes += 1;
+        fetchFresh().catch(() => {
+          // Keep the cached token until it is no longer usable; try again a little later.
+          retryBackgroundAt = now() + Math.max(1_000, (cached.usableUntil - now()) / 4);
+        });
+      }
+      return cached.token;
+    }
+    stats.waits += 1;
+    return (await fetchFresh()).token;
+  };
+
+  return Object.assign(provider, {
+    invalidate(): void {
+      generation += 1;
+      current = undefined;
+      inFlight = undefined;
+      retryBackgroundAt = 0;
+    },
+    stats,
+  });
+}
+
+/**
+ * A cached token provider over any `TokenCredential` (every `@azure/identity` credential) for one
+ * scope: the same contract as `getBearerTokenProvider`, plus `invalidate()` and `stats`.
+ */
+export function tokenProviderFromCredential(
+  credential: TokenCredential,
+  scope: string,
+  options: TokenCacheOptions = {},
+): CachedTokenProvider {
+  return cachedTokenProvider(
+    (abortSignal) => credential.getToken(scope, abortSignal ? { abortSignal } : {}),
+    options,
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
