@@ -5,17 +5,22 @@ const MIN_SECRET_LENGTH = 8;
 const registered = new Set<string>();
 
 const patterns: ReadonlyArray<readonly [RegExp, string]> = [
+  // key=value and "key": "value" forms of secret-named fields (an auth scheme included).
+  [
+    /(?<![A-Za-z0-9_-])((?:api[-_]?key|x-api-key|access[-_]?token|client[-_]?secret|password|secret|authorization|ad[-_]?token)["']?\s*[:=]\s*["']?)(?!(?:(?:Bearer|Basic)\s+)?\[REDACTED\])(?:(?:Bearer|Basic)\s+)?[^\s"',&;}]+/gi,
+    `$1${REDACTED}`,
+  ],
+  // Environment variables that hold secrets: OPEN_AI_KEY=..., AZURE_OPENAI_AD_TOKEN=...
+  [
+    /\b([A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD)\s*[=:]\s*["']?)(?!\[REDACTED\])[^\s"',&;}]+/g,
+    `$1${REDACTED}`,
+  ],
   // JSON Web Tokens (Entra ID access tokens).
   [/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // Authorization header values.
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`],
+  [/\b(Bearer|Basic)\s+(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`],
   // OpenAI- and Anthropic-style keys.
   [/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED],
-  // key=value and "key": "value" forms of secret-named fields.
-  [
-    /(?<![A-Za-z0-9_-])((?:api[-_]?key|x-api-key|access[-_]?token|client[-_]?secret|password|secret|authorization|ad[-_]?token)["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"',&;}]+/gi,
-    `$1${REDACTED}`,
-  ],
 ];
 
 /**
