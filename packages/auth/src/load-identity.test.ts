@@ -9,7 +9,12 @@ describe('loadIdentity', () => {
         code: 'ERR_MODULE_NOT_FOUND',
       });
     };
-    const error = await loadIdentity(missing).catch((caught: unknown) => caught as Error);
+    const error = await loadIdentity(missing).then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (caught: unknown) => caught as Error,
+    );
     expect(error).toBeInstanceOf(MissingDependencyError);
     expect(error.message).toBe(
       'Entra ID authentication (AZURE_AUTH_METHOD) needs the optional package "@azure/identity", which is not installed. Install it with: npm install @azure/identity',

@@ -38,7 +38,12 @@ describe('toTokenProvider', () => {
     const provider = toTokenProvider(async () => {
       throw new Error(`refresh failed for ${secret}`);
     });
-    const error = await provider().catch((caught: unknown) => caught as Error);
+    const error = await provider().then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (caught: unknown) => caught as Error,
+    );
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.message).toBe(
       'tokenProvider failed to get a token: refresh failed for [REDACTED]',

@@ -125,7 +125,12 @@ describe('cachedTokenProvider', () => {
     const provider = cachedTokenProvider(async () => {
       throw new Error('bad response carrying eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefgh');
     });
-    const error = await provider().catch((caught: unknown) => caught as Error);
+    const error = await provider().then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      (caught: unknown) => caught as Error,
+    );
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.message).toBe(
       'The token provider failed to get a token: bad response carrying [REDACTED]',
