@@ -45,4 +45,25 @@ export interface ChatModel {
   readonly name: string;
   /** Sends the conversation and returns the reply. */
   complete(request: ChatRequest): Promise<ChatResponse>;
+  /**
+   * How the model is reached (endpoint, auth kind, client), for diagnostics such as `bots doctor`.
+   * Never holds a secret. Optional: test doubles need not provide it.
+   */
+  readonly connection?: ChatModelConnection;
+}
+
+/** How a model built by `createChatModel` is reached. Holds no secret. */
+export interface ChatModelConnection {
+  /** The base URL requests go to (for the dated Azure OpenAI API, the resource endpoint). */
+  endpoint: string;
+  /** `token`: Entra ID bearer token; `key`: API key; `none`: no auth (local Ollama). */
+  auth: 'token' | 'key' | 'none';
+  /** The environment variable the key was read from, when `auth` is `key`. */
+  keyFrom?: string;
+  /** The wire API, for OpenAI-shaped providers: `completions` or `responses`. */
+  wireApi?: 'completions' | 'responses';
+  /** The `api-version`, for the dated Azure OpenAI deployments API. */
+  apiVersion?: string;
+  /** The client that was built, as the selection table names it. */
+  client: string;
 }
