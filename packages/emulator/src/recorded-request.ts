@@ -1,0 +1,40 @@
+import type { AuthSummary } from './auth-summary.js';
+import type { EndpointKind } from './endpoint-kind.js';
+import type { Fault } from './fault.js';
+import type { ModelMessage } from './model-script.js';
+
+/** One request the emulator received, as the request log keeps it. Holds no secret in clear. */
+export interface RecordedRequest {
+  /** 1-based order of arrival across both listeners. */
+  sequence: number;
+  /** Arrival time, milliseconds since the epoch (the emulator's clock). */
+  time: number;
+  /** What the request was addressed to. */
+  kind: EndpointKind;
+  /** The HTTP method. */
+  method: string;
+  /** The path, without the query string. */
+  path: string;
+  /** The query parameters. */
+  query: Record<string, string>;
+  /** The request headers, lower-case names; secret values replaced by a fingerprint. */
+  headers: Record<string, string>;
+  /** How the request authenticated. */
+  auth: AuthSummary;
+  /** The status answered; 0 when the connection was reset by a fault. */
+  status: number;
+  /** The parsed JSON body, when there was one. */
+  body?: unknown;
+  /** The deployment or model asked for (model endpoints). */
+  model?: string;
+  /** The conversation, flattened (model endpoints). */
+  messages?: ModelMessage[];
+  /** The reply text sent (model endpoints that answered 200). */
+  replyText?: string;
+  /** The fault applied, injected or scripted. */
+  fault?: Fault;
+  /** The error message sent, when the status is not 2xx. */
+  errorMessage?: string;
+  /** For the identity endpoint: the token issued. */
+  issuedToken?: { tokenId: string; audience: string; clientId: string; expiresAt: number };
+}

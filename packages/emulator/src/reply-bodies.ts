@@ -1,0 +1,175 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ModelMessage, ModelReply } from './model-script.js';
+
+/** Token counts of one exchange, estimated where the script gave none. */
+export interface ReplyUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What every reply body is built from. */
+export interface ReplyContext {
+  model: string;
+  reply: ModelReply;
+  usage: ReplyUsage;
+  /** Seconds since the epoch. */
+  createdAt: number;
+}
+
+/** Rough token count: four characters a token, at least one for non-empty text. */
+export function estimateTokens(text: string): number {
+  return text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4));
+}
+
+/** The usage to report: the script's counts, or estimates from the conversation and reply. */
+export function replyUsage(messages: readonly ModelMessage[], reply: ModelReply): ReplyUsage {
+  const prompt = messages.map((message) => message.content).join('\n');
+  return {
+    inputTokens: reply.usage?.inputTokens ?? estimateTokens(prompt),
+    outputTokens: reply.usage?.outputTokens ?? estimateTokens(reply.text),
+  };
+}
+
+/** A `chat.completion` object; Azure adds its content-filter results. */
+export function chatCompletionBody(context: ReplyContext, azure: boolean): Record<string, unknown> {
+  const { model, reply, usage, createdAt } = context;
+  const filterResults = {
+    hate: { filtered: false, severity: 'safe' },
+    self_harm: { filtered: false, severity: 'safe' },
+    sexual: { filtered: false, severity: 'safe' },
+    violence: { filtered: false, severity: 'safe' },
+  };
+  return {
+    id: `chatcmpl-${randomBytes(12).toString('base64url')}`,
+    object: 'chat.completion',
+    created: createdAt,
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: reply.text, refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: reply.finishReason ?? 'stop',
+        ...(azure ? { content_filter_results: filterResults } : {}),
+      },
+    ],
+    usage: {
+      prompt_tokens: usage.inputTokens,
+      completion_tokens: usage.outputTokens,
+      total_tokens: usage.inputTokens + usage.outputTokens,
+      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
+    },
+    system_fingerprint: 'fp_emulator',
+    ...(azure
+      ? { prompt_filter_results: [{ prompt_index: 0, content_filter_results: filterResults }] }
+      : {}),
+  };
+}
+
+/** A `response` object of the responses API, with one output message. */
+export function responseBody(
+  context: ReplyContext,
+  request: Record<string, unknown>,
+): Record<string, unknown> {
+  const { model, reply, usage, createdAt } = context;
+  const incomplete = reply.finishReason === 'length';
+  return {
+    id: `resp_${randomBytes(24).toString('hex')}`,
+    object: 'response',
+    created_at: createdAt,
+    status: incomplete ? 'incomplete' : 'completed',
+    error: null,
+    incomplete_details: incomplete ? { reason: 'max_output_tokens' } : null,
+    instructions: request['instructions'] ?? null,
+    max_output_tokens: request['max_output_tokens'] ?? null,
+    model,
+    output: [
+      {
+        type: 'message',
+        id: `msg_${randomBytes(24).toString('hex')}`,
+        status: incomplete ? 'incomplete' : 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: reply.text, annotations: [], logprobs: [] }],
+      },
+    ],
+    parallel_tool_calls: true,
+    previous_response_id: request['previous_response_id'] ?? null,
+    reasoning: { effort: null, summary: null },
+    store: request['store'] ?? true,
+    temperature: request['temperature'] ?? 1,
+    text: request['text'] ?? { format: { type: 'text' } },
+    tool_choice: request['tool_choice'] ?? 'auto',
+    tools: [],
+    top_p: request['top_p'] ?? 1,
+    truncation: 'disabled',
+    usage: {
+      input_tokens: usage.inputTokens,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: usage.outputTokens,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: usage.inputTokens + usage.outputTokens,
+    },
+    user: null,
+    metadata: request['metadata'] ?? {},
+  };
+}
+
+/** An Anthropic `message` object with one text block. */
+export function anthropicMessageBody(context: ReplyContext): Record<string, unknown> {
+  const { model, reply, usage } = context;
+  return {
+    id: `msg_${randomBytes(18).toString('base64url')}`,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [{ type: 'text', text: reply.text }],
+    stop_reason: reply.finishReason === 'length' ? 'max_tokens' : 'end_turn',
+    stop_sequence: null,
+    usage: {
+      input_tokens: usage.inputTokens,
+      output_tokens: usage.outputTokens,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+    },
+  };
+}
+
+/** A native Ollama `/api/chat` answer (the final, `done: true` one). */
+export function ollamaChatBody(context: ReplyContext): Record<string, unknown> {
+  const { model, reply, usage, createdAt } = context;
+  return {
+    model,
+    created_at: new Date(createdAt * 1000).toISOString(),
+    message: { role: 'assistant', content: reply.text },
+    done_reason: reply.finishReason ?? 'stop',
+    done: true,
+    total_duration: 1_000_000,
+    load_duration: 100_000,
+    prompt_eval_count: usage.inputTokens,
+    prompt_eval_duration: 400_000,
+    eval_count: usage.outputTokens,
+    eval_duration: 500_000,
+  };
+}
+
+/** The native Ollama `/api/tags` answer listing the local models. */
+export function ollamaTagsBody(models: readonly string[]): Record<string, unknown> {
+  return {
+    models: models.map((name) => ({
+      name,
+      model: name,
+      modified_at: new Date(0).toISOString(),
+      size: 0,
+      digest: createHash('sha256').update(name).digest('hex'),
+      details: {
+        parent_model: '',
+        format: 'gguf',
+        family: name.split(/[:.\d]/)[0] ?? name,
+        families: null,
+        parameter_size: 'unknown',
+        quantization_level: 'unknown',
+      },
+    })),
+  };
+}

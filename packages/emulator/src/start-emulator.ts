@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authPolicies } from './auth-policies.js';
+import type { Emulator, EmulatorUrls } from './emulator.js';
+import { emulatorEnvironment, keyEnvironment } from './emulator-environment.js';
+import {
+  DEFAULT_API_KEYS,
+  DEFAULT_API_VERSION,
+  type EmulatorApiKeys,
+  type EmulatorOptions,
+} from './emulator-options.js';
+import type { EmulatorState } from './emulator-state.js';
+import { FaultQueue } from './fault-queue.js';
+import { createRequestHandler } from './handle-request.js';
+import { RequestLog } from './request-log.js';
+import { IDENTITY_PATH, JWKS_PATH } from './routes.js';
+import { ScriptRunner } from './script-runner.js';
+import { createSigningKey, sharedSigningKey } from './signing-key.js';
+import { TokenIssuer } from './token-issuer.js';
+
+/** The tenant id in tokens when `tenantId` is not given (a fake, fixed GUID). */
+export const DEFAULT_TENANT_ID = '00000000-e1e1-4e1e-8e1e-000000000001';
+
+/** The system-assigned identity's client id when `clientId` is not given (a fake, fixed GUID). */
+export const DEFAULT_CLIENT_ID = '00000000-c11e-4c1e-8c1e-000000000002';
+
+/**
+ * Starts the emulator: a managed-identity endpoint and model endpoints on one loopback port, and
+ * an Ollama stand-in on another. Close it with `close()`.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? '127.0.0.1';
+  const clock = options.clock ?? Date.now;
+  const apiKeys: EmulatorApiKeys = { ...DEFAULT_API_KEYS, ...definedEntries(options.apiKeys) };
+  const identityHeader = options.identityHeader ?? randomUUID();
+  const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+  const lifetime = options.tokenLifetimeSeconds ?? 3600;
+  if (!(lifetime > 0)) {
+    throw new RangeError(`tokenLifetimeSeconds must be positive, got ${lifetime}.`);
+  }
+  const signingKey = options.uniqueSigningKey ? await createSigningKey() : await sharedSigningKey();
+  const issuer = new TokenIssuer({
+    signingKey,
+    clock,
+    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+    clientId: options.clientId ?? DEFAULT_CLIENT_ID,
+    defaultLifetimeSeconds: lifetime,
+  });
+  const state: EmulatorState = {
+    clock,
+    apiKeys,
+    identityHeader,
+    policies: authPolicies(apiKeys, options.audiences),
+    deployments: options.deployments,
+    ollamaModels: options.ollamaModels ?? ['llama3.2:latest'],
+    issuer,
+    signingKey,
+    log: new RequestLog(),
+    faults: new FaultQueue(),
+    script: new ScriptRunner(options.script),
+    urls: undefined as unknown as EmulatorUrls,
+    counters: { sequence: 0, tokenRequests: 0 },
+  };
+
+  const main = createServer(createRequestHandler(state, 'main'));
+  const ollama = createServer(createRequestHandler(state, 'ollama'));
+  await listen(main, options.port ?? 0, host);
+  try {
+    await listen(ollama, options.ollamaPort ?? 0, host);
+  } catch (error) {
+    await stop(main);
+    throw error;
+  }
+  const base = origin(host, main);
+  const urls: EmulatorUrls = {
+    base,
+    identity: `${base}${IDENTITY_PATH}`,
+    jwks: `${base}${JWKS_PATH}`,
+    azureOpenAI: base,
+    azureOpenAIv1: `${base}/openai/v1`,
+    anthropicFoundry: `${base}/anthropic`,
+    anthropic: base,
+    openai: `${base}/v1`,
+    ollama: origin(host, ollama),
+  };
+  state.urls = urls;
+  const env = Object.freeze(emulatorEnvironment(urls, identityHeader, apiVersion));
+  const keyEnv = Object.freeze(keyEnvironment(apiKeys));
+  let closing: Promise<void> | undefined;
+
+  return {
+    urls: Object.freeze(urls),
+    env,
+    keyEnv,
+    apiKeys: Object.freeze({ ...apiKeys }),
+    identityHeader,
+    apiVersion,
+    requests: state.log,
+    get tokenRequestCount() {
+      return state.counters.tokenRequests;
+    },
+    publicJwk: signingKey.publicJwk,
+    setScript: (script) => state.script.set(script),
+    inject: (fault, injectOptions) => state.faults.inject(fault, injectOptions),
+    clearFaults: () => state.faults.clear(),
+    revokeIssuedTokens: () => issuer.revokeIssued(),
+    issueToken: (issueOptions) => issuer.issue(issueOptions),
+    verifyToken: (token) => issuer.verify(token),
+    close: () => {
+      closing ??= Promise.all([stop(main), stop(ollama)]).then(() => undefined);
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function origin(host: string, server: Server): string {
+  const { port } = server.address() as AddressInfo;
+  const hostname = host.includes(':') ? `[${host}]` : host;
+  return `http://${hostname}:${port}`;
+}
+
+function definedEntries<T extends object>(value: Partial<T> | undefined): Partial<T> {
+  if (value === undefined) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
+}

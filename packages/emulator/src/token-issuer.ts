@@ -1,0 +1,121 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { scopeToAudience } from './audience.js';
+import type { IssuedToken, TokenVerification } from './issued-token.js';
+import { decodeJsonWebToken, hasValidSignature, signJsonWebToken } from './json-web-token.js';
+import type { SigningKey } from './signing-key.js';
+import type { TokenClaims } from './token-claims.js';
+
+/** What the issuer needs to know. */
+export interface TokenIssuerSettings {
+  signingKey: SigningKey;
+  /** Milliseconds since the epoch. */
+  clock: () => number;
+  tenantId: string;
+  /** The system-assigned identity's client id. */
+  clientId: string;
+  defaultLifetimeSeconds: number;
+}
+
+/** What to issue a token for. */
+export interface TokenRequest {
+  audience: string;
+  lifetimeSeconds?: number;
+  notBeforeSeconds?: number;
+  clientId?: string;
+}
+
+/** Issues and verifies the emulator's access tokens, and revokes them. */
+export class TokenIssuer {
+  readonly #settings: TokenIssuerSettings;
+  readonly #outstanding = new Set<string>();
+  readonly #revoked = new Set<string>();
+
+  constructor(settings: TokenIssuerSettings) {
+    this.#settings = settings;
+  }
+
+  get issuer(): string {
+    return `https://sts.windows.net/${this.#settings.tenantId}/`;
+  }
+
+  issue(request: TokenRequest): IssuedToken {
+    const { signingKey, clock, tenantId, defaultLifetimeSeconds } = this.#settings;
+    const now = Math.floor(clock() / 1000);
+    const lifetime = request.lifetimeSeconds ?? defaultLifetimeSeconds;
+    const clientId = request.clientId ?? this.#settings.clientId;
+    const objectId = deterministicGuid(`object:${tenantId}:${clientId}`);
+    const claims: TokenClaims = {
+      aud: scopeToAudience(request.audience),
+      iss: this.issuer,
+      iat: now,
+      nbf: now + (request.notBeforeSeconds ?? 0),
+      exp: now + lifetime,
+      oid: objectId,
+      sub: objectId,
+      tid: tenantId,
+      appid: clientId,
+      client_id: clientId,
+      idtyp: 'app',
+      ver: '1.0',
+      jti: randomUUID(),
+    };
+    const token = signJsonWebToken(
+      claims as unknown as Record<string, unknown>,
+      signingKey.privateKey,
+      signingKey.keyId,
+    );
+    this.#outstanding.add(claims.jti);
+    return { token, tokenId: claims.jti, expiresOnTimestamp: claims.exp * 1000, claims };
+  }
+
+  /** Checks signature, time window and revocation; the audience is the caller's business. */
+  verify(token: string): TokenVerification {
+    const decoded = decodeJsonWebToken(token);
+    if (decoded === undefined) return { valid: false, reason: 'malformed token' };
+    const claims = decoded.payload as TokenVerification['claims'] & Record<string, unknown>;
+    if (decoded.header['alg'] !== 'RS256') {
+      return {
+        valid: false,
+        reason: `unsupported algorithm ${String(decoded.header['alg'])}`,
+        claims,
+      };
+    }
+    if (decoded.header['kid'] !== this.#settings.signingKey.keyId) {
+      return { valid: false, reason: 'unknown signing key', claims };
+    }
+    if (!hasValidSignature(decoded, this.#settings.signingKey.publicKey)) {
+      return { valid: false, reason: 'invalid signature', claims };
+    }
+    const now = this.#settings.clock() / 1000;
+    if (typeof claims.exp !== 'number' || claims.exp <= now) {
+      return { valid: false, reason: 'token expired', claims };
+    }
+    if (typeof claims.nbf === 'number' && claims.nbf > now) {
+      return { valid: false, reason: 'token not yet valid', claims };
+    }
+    if (typeof claims.jti === 'string' && this.#revoked.has(claims.jti)) {
+      return { valid: false, reason: 'token revoked', claims };
+    }
+    return { valid: true, claims };
+  }
+
+  /** Revokes every token issued so far; returns how many. Tokens issued later are fine. */
+  revokeIssued(): number {
+    const count = this.#outstanding.size;
+    for (const tokenId of this.#outstanding) this.#revoked.add(tokenId);
+    this.#outstanding.clear();
+    return count;
+  }
+}
+
+/** A stable GUID-shaped id derived from a seed, so that one identity keeps one object id. */
+export function deterministicGuid(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    `4${hex.slice(13, 16)}`,
+    `8${hex.slice(17, 20)}`,
+    hex.slice(20, 32),
+  ].join('-');
+}
