@@ -1,0 +1,22 @@
+import { BotsError } from '@bots/auth';
+
+/**
+ * The model kept breaking the reply protocol (one JSON object
+ * `{"task_done": boolean, "thoughts": string, "command": string}`) after every corrective message.
+ */
+export class ModelFormatError extends BotsError {}
+
+/** The run used up its iteration budget (`maxIterations`, or a shared `IterationBudget`). */
+export class MaxIterationsError extends BotsError {}
+
+/** The run did not finish within its `timeoutMs`. */
+export class RunTimeoutError extends BotsError {}
+
+/** The run was cancelled through the `signal` passed to `run()`. */
+export class RunAbortedError extends BotsError {}
+
+/** The chat model could not be created or its call failed (network, authentication, provider error). */
+export class ModelCallError extends BotsError {}
+
+/** The sandbox could not be created or started, or it failed to run a command. */
+export class CommandError extends BotsError {}

@@ -1,0 +1,29 @@
+export {
+  type AgentLoopOptions,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  DEFAULT_MAX_FORMAT_CORRECTIONS,
+  DEFAULT_MAX_ITERATIONS,
+  type RunOptions,
+  runAgentLoop,
+  validateTools,
+} from './agent-loop.js';
+export type { BotError, BotResult, RunStatus, Step, StepKind } from './bot-result.js';
+export { type CappedText, capOutput, DEFAULT_MAX_OUTPUT_CHARS } from './cap-output.js';
+export {
+  CommandError,
+  MaxIterationsError,
+  ModelCallError,
+  ModelFormatError,
+  RunAbortedError,
+  RunTimeoutError,
+} from './errors.js';
+export { IterationBudget } from './iteration-budget.js';
+export {
+  correctiveMessage,
+  type ModelReply,
+  type ParsedReply,
+  parseReply,
+  REPLY_SHAPE,
+} from './protocol.js';
+export { buildSystemPrompt, type SystemPromptOptions, sandboxPathOf } from './system-prompt.js';
+export { type BotTool, type ToolContext, type ToolResult, unquote } from './tool.js';

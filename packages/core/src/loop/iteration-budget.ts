@@ -1,0 +1,38 @@
+import { ConfigurationError } from '@bots/auth';
+
+/**
+ * A number of model calls that one or more runs may make. A run takes one iteration before each
+ * model call (a reply that breaks the format counts too). `AgentBoss` passes its budget to its
+ * sub-bots, so that the whole tree of bots stays within the boss's `maxIterations`.
+ */
+export class IterationBudget {
+  /** The number of iterations this budget allows. */
+  readonly limit: number;
+  #used = 0;
+
+  constructor(limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new ConfigurationError(
+        `maxIterations must be a positive integer, but got ${String(limit)}. Pass e.g. { maxIterations: 20 }.`,
+      );
+    }
+    this.limit = limit;
+  }
+
+  /** Iterations taken so far. */
+  get used(): number {
+    return this.#used;
+  }
+
+  /** Iterations left. */
+  get remaining(): number {
+    return this.limit - this.#used;
+  }
+
+  /** Takes one iteration; false (and nothing taken) when the budget is used up. */
+  take(): boolean {
+    if (this.#used >= this.limit) return false;
+    this.#used++;
+    return true;
+  }
+}
