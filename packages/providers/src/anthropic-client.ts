@@ -39,7 +39,14 @@ export async function createAnthropicClient(
     }) as unknown as MessagesClient;
   }
   const { Anthropic } = await import('@anthropic-ai/sdk');
-  return new Anthropic({ ...common, apiKey: credential.apiKey ?? null, authToken: null });
+  // The SDK (1.x) sends `apiKey` as `Authorization: Bearer`; send the documented `x-api-key`
+  // header instead, which the Anthropic API and Foundry both take.
+  return new Anthropic({
+    ...common,
+    apiKey: credential.apiKey ?? null,
+    authToken: null,
+    defaultHeaders: { 'x-api-key': credential.apiKey ?? null, Authorization: null },
+  });
 }
 
 /** The request function: system messages go to `system`, the rest to `messages`. */
