@@ -32,7 +32,11 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** API keys to accept, per service; missing ones take {@link DEFAULT_API_KEYS}. */
   apiKeys?: Partial<EmulatorApiKeys>;
-  /** The managed-identity endpoint's secret (`IDENTITY_HEADER`). Default: a random UUID. */
+  /**
+   * The managed-identity endpoint's secret (`IDENTITY_HEADER`). Default: a random UUID drawn once
+   * per process (shared by every emulator in it, as `@azure/msal-node` pins the header it first
+   * used for the whole process).
+   */
   identityHeader?: string;
   /** How the models answer. Default: a fixed reply that says no script is set. */
   script?: ModelScript;

@@ -58,6 +58,12 @@ export interface Emulator {
   inject(fault: Fault, options?: InjectFaultOptions): InjectedFault;
   /** Drops every injected fault not yet applied. */
   clearFaults(): void;
+  /**
+   * Sets the lifetime of tokens issued from now on (the identity endpoint and `issueToken`).
+   * With real managed-identity credentials one emulator per process is the rule (see the README),
+   * so tests that need another lifetime change it here rather than start a second emulator.
+   */
+  setTokenLifetime(seconds: number): void;
   /** Rejects every token issued so far from now on (tokens issued later work); returns how many. */
   revokeIssuedTokens(): number;
   /** Issues a token directly, without the identity endpoint. */

@@ -25,6 +25,10 @@ export const DEFAULT_TENANT_ID = '00000000-e1e1-4e1e-8e1e-000000000001';
 /** The system-assigned identity's client id when `clientId` is not given (a fake, fixed GUID). */
 export const DEFAULT_CLIENT_ID = '00000000-c11e-4c1e-8c1e-000000000002';
 
+// One per process, like the signing key: @azure/msal-node pins the identity endpoint and header
+// it first used for the whole process.
+const processIdentityHeader = randomUUID();
+
 /**
  * Starts the emulator: a managed-identity endpoint and model endpoints on one loopback port, and
  * an Ollama stand-in on another. Close it with `close()`.
@@ -33,7 +37,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? Date.now;
   const apiKeys: EmulatorApiKeys = { ...DEFAULT_API_KEYS, ...definedEntries(options.apiKeys) };
-  const identityHeader = options.identityHeader ?? randomUUID();
+  const identityHeader = options.identityHeader ?? processIdentityHeader;
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
   const lifetime = options.tokenLifetimeSeconds ?? 3600;
   if (!(lifetime > 0)) {
@@ -105,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     inject: (fault, injectOptions) => state.faults.inject(fault, injectOptions),
     clearFaults: () => state.faults.clear(),
     revokeIssuedTokens: () => issuer.revokeIssued(),
+    setTokenLifetime: (seconds) => issuer.setDefaultLifetime(seconds),
     issueToken: (issueOptions) => issuer.issue(issueOptions),
     verifyToken: (token) => issuer.verify(token),
     close: () => {

@@ -31,7 +31,13 @@ export class TokenIssuer {
   readonly #revoked = new Set<string>();
 
   constructor(settings: TokenIssuerSettings) {
-    this.#settings = settings;
+    this.#settings = { ...settings };
+  }
+
+  /** Sets the lifetime of tokens issued from now on. */
+  setDefaultLifetime(seconds: number): void {
+    if (!(seconds > 0)) throw new RangeError(`The token lifetime must be positive, got ${seconds}.`);
+    this.#settings.defaultLifetimeSeconds = seconds;
   }
 
   get issuer(): string {
