@@ -1,11 +1,11 @@
 import { BotsError, ConfigurationError, redact, type TokenProvider } from '@bots/auth';
 import type { ChatMessage, ChatModel, ChatUsage } from '@bots/providers';
 import type { CommandResult, Environment } from '../environment.js';
+import { SandboxError } from '../sandbox/errors.js';
 import { childController, raceSignal } from './abort.js';
 import type { BotError, BotResult, Step } from './bot-result.js';
 import { capOutput, DEFAULT_MAX_OUTPUT_CHARS } from './cap-output.js';
 import {
-  CommandError,
   MaxIterationsError,
   ModelCallError,
   ModelFormatError,
@@ -166,7 +166,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
       throw new RunFailure(
         errorOf(
           error,
-          CommandError,
+          SandboxError,
           `The sandbox could not be started: ${messageOf(error)}. Check that the sandbox (Docker engine or bubblewrap) is available, or pass another environment.`,
         ),
       );
@@ -449,7 +449,7 @@ async function runCommand(
       };
     }
     throw new RunFailure(
-      errorOf(error, CommandError, `The sandbox failed to run a command: ${messageOf(error)}`),
+      errorOf(error, SandboxError, `The sandbox failed to run a command: ${messageOf(error)}`),
     );
   } finally {
     clearTimeout(backstop);

@@ -17,6 +17,3 @@ export class RunAbortedError extends BotsError {}
 
 /** The chat model could not be created or its call failed (network, authentication, provider error). */
 export class ModelCallError extends BotsError {}
-
-/** The sandbox could not be created or started, or it failed to run a command. */
-export class CommandError extends BotsError {}

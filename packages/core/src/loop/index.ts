@@ -10,7 +10,6 @@ export {
 export type { BotError, BotResult, RunStatus, Step, StepKind } from './bot-result.js';
 export { type CappedText, capOutput, DEFAULT_MAX_OUTPUT_CHARS } from './cap-output.js';
 export {
-  CommandError,
   MaxIterationsError,
   ModelCallError,
   ModelFormatError,
