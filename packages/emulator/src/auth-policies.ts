@@ -34,11 +34,12 @@ export function authPolicies(
       bearerKeys: false,
       audiences: audiences['anthropic-foundry'] ?? foundryAudiences,
     },
+    // @anthropic-ai/sdk 1.x sends its apiKey as `Authorization: Bearer`, older ones as x-api-key.
     anthropic: {
       required: true,
       keyHeaders: ['x-api-key'],
       keys: [anthropicKey],
-      bearerKeys: false,
+      bearerKeys: true,
       audiences: [],
     },
     openai: {

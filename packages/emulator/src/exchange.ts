@@ -80,8 +80,7 @@ export class Exchange {
     this.entry.status = status;
     if (status >= 400) this.entry.errorMessage = errorMessageOf(body);
     if (this.gone) return;
-    const payload =
-      typeof body === 'string' && !contentType.includes('json') ? body : JSON.stringify(body);
+    const payload = typeof body === 'string' ? body : JSON.stringify(body);
     const requestId = randomUUID();
     this.response.writeHead(status, {
       'content-type': contentType.includes('charset')

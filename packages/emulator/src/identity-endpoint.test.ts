@@ -82,7 +82,10 @@ describe('managed-identity endpoint (App Service shape)', () => {
     const clientId = '11111111-2222-4333-8444-555555555555';
     const credential = new ManagedIdentityCredential({ clientId });
     const accessToken = await credential.getToken('https://user-assigned.example/.default');
-    expect(decodePayload(accessToken.token)).toMatchObject({ appid: clientId, client_id: clientId });
+    expect(decodePayload(accessToken.token)).toMatchObject({
+      appid: clientId,
+      client_id: clientId,
+    });
     expect(emulator.requests.last('identity')?.query['client_id']).toBe(clientId);
   });
 

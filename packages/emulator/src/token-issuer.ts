@@ -36,7 +36,8 @@ export class TokenIssuer {
 
   /** Sets the lifetime of tokens issued from now on. */
   setDefaultLifetime(seconds: number): void {
-    if (!(seconds > 0)) throw new RangeError(`The token lifetime must be positive, got ${seconds}.`);
+    if (!(seconds > 0))
+      throw new RangeError(`The token lifetime must be positive, got ${seconds}.`);
     this.#settings.defaultLifetimeSeconds = seconds;
   }
 
