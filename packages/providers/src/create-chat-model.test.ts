@@ -1,9 +1,4 @@
-import {
-  AuthenticationError,
-  ConfigurationError,
-  cachedTokenProvider,
-  canInvalidate,
-} from '@bots/auth';
+import { AuthenticationError, ConfigurationError, canInvalidate } from '@bots/auth';
 import { type Emulator, startEmulator } from '@bots/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createChatModel } from './create-chat-model.js';
@@ -192,5 +187,289 @@ describe('createChatModel: one end-to-end request per selection-table row', () =
       expect(request?.headers['api-key']).toBeUndefined();
       expect(request?.headers['x-api-key']).toBeUndefined();
     }
+  });
+});
+
+describe('createChatModel: wire APIs and API shapes', () => {
+  it.each([
+    ['dated', 'completions', 'azure-openai', '/openai/deployments/gpt-4o/chat/completions', true],
+    ['dated', 'responses', 'azure-openai', '/openai/responses', true],
+    ['v1', 'completions', 'azure-openai-v1', '/openai/v1/chat/completions', false],
+    ['v1', 'responses', 'azure-openai-v1', '/openai/v1/responses', false],
+  ] as const)('%s API, %s wire API', async (shape, wireApi, kind, path, versioned) => {
+    const audience = shape === 'v1' ? FOUNDRY : COGNITIVE;
+    const model = await createChatModel('azure-openai/gpt-4o', {
+      env:
+        shape === 'v1'
+          ? { OPEN_AI_END_POINT: emulator.urls.azureOpenAIv1 }
+          : {
+              OPEN_AI_END_POINT: emulator.urls.azureOpenAI,
+              OPEN_AI_API_VERSION: emulator.apiVersion,
+            },
+      tokenProvider: emulatorTokens(audience),
+      wireApi,
+    });
+    expect(model.connection?.wireApi).toBe(wireApi);
+    const reply = await model.complete({
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: 'ping' },
+      ],
+    });
+    expect(reply).toEqual({ text: 'pong', usage: { inputTokens: 7, outputTokens: 3 } });
+    const request = emulator.requests.last(kind);
+    expect(request).toMatchObject({ path, status: 200, model: 'gpt-4o' });
+    expect(request?.query['api-version']).toBe(versioned ? emulator.apiVersion : undefined);
+    expect(request?.messages).toEqual([
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'ping' },
+    ]);
+  });
+
+  it('OPEN_AI_WIRE_API=responses selects the responses API for openai too', async () => {
+    const model = await createChatModel('openai/gpt-4.1', {
+      env: {
+        OPENAI_ENDPOINT: emulator.urls.openai,
+        OPENAI_API_KEY: emulator.apiKeys.openai,
+        OPEN_AI_WIRE_API: 'responses',
+      },
+    });
+    expect((await model.complete(hello)).text).toBe('pong');
+    expect(emulator.requests.last('openai')).toMatchObject({ path: '/v1/responses', status: 200 });
+  });
+});
+
+describe('createChatModel: request options', () => {
+  it.each([
+    ['azure-openai completions', 'completions', { response_format: { type: 'json_object' } }],
+    ['azure-openai responses', 'responses', { text: { format: { type: 'json_object' } } }],
+  ] as const)('JSON mode on %s', async (_label, wireApi, expected) => {
+    const model = await createChatModel('azure-openai/gpt-4o', {
+      env: { ...emulator.keyEnv, OPEN_AI_END_POINT: emulator.urls.azureOpenAIv1 },
+      wireApi,
+    });
+    await model.complete({ ...hello, json: true, temperature: 0, maxOutputTokens: 50 });
+    const body = emulator.requests.last('azure-openai-v1')?.body as Record<string, unknown>;
+    expect(body).toMatchObject({ ...expected, temperature: 0 });
+    expect(body[wireApi === 'responses' ? 'max_output_tokens' : 'max_completion_tokens']).toBe(50);
+  });
+
+  it('JSON mode on Ollama is format: "json"; anthropic sends system separately and max_tokens', async () => {
+    const ollama = await createChatModel('ollama-local/llama3.2', { env: emulator.env });
+    await ollama.complete({ ...hello, json: true });
+    expect(emulator.requests.last('ollama')?.body).toMatchObject({ format: 'json', stream: false });
+
+    const anthropic = await createChatModel('anthropic/claude', {
+      env: {
+        ANTHROPIC_END_POINT: emulator.urls.anthropic,
+        ANTHROPIC_API_KEY: emulator.apiKeys.anthropic,
+      },
+    });
+    await anthropic.complete({
+      messages: [
+        { role: 'system', content: 'rules' },
+        { role: 'user', content: 'ping' },
+      ],
+      json: true,
+    });
+    const body = emulator.requests.last('anthropic')?.body as Record<string, unknown>;
+    expect(body).toMatchObject({
+      system: 'rules',
+      max_tokens: 4096,
+      messages: [{ role: 'user', content: 'ping' }],
+    });
+  });
+
+  it('an AbortSignal cancels the request and rejects with its reason', async () => {
+    const model = await createChatModel('azure-openai/gpt-4o', {
+      env: { ...emulator.env, ...emulator.keyEnv },
+    });
+    emulator.inject({ delayMs: 5_000 });
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+    setTimeout(() => controller.abort(reason), 50);
+    const started = Date.now();
+    await expect(model.complete({ ...hello, signal: controller.signal })).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(model.complete({ ...hello, signal: AbortSignal.abort(reason) })).rejects.toBe(
+      reason,
+    );
+  });
+
+  it('the SDK retries 5xx itself (maxRetries); maxRetries: 0 surfaces ModelRequestError', async () => {
+    const env = { ...emulator.env, ...emulator.keyEnv };
+    const retrying = await createChatModel('azure-openai/gpt-4o', { env });
+    emulator.inject({ status: 500, retryAfterMs: 1 });
+    expect((await retrying.complete(hello)).text).toBe('pong');
+    expect(emulator.requests.ofKind('azure-openai').map((request) => request.status)).toEqual([
+      500, 200,
+    ]);
+
+    emulator.requests.clear();
+    const once = await createChatModel('azure-openai/gpt-4o', { env, maxRetries: 0 });
+    emulator.inject({ status: 503 });
+    const error = await once.complete(hello).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelRequestError);
+    expect(error).toMatchObject({ status: 503, provider: 'azure-openai', model: 'gpt-4o' });
+    expect(emulator.requests.ofKind('azure-openai')).toHaveLength(1);
+  });
+
+  it('a 401 with a key is not retried', async () => {
+    const model = await createChatModel('azure-openai/gpt-4o', {
+      env: { ...emulator.env, OPEN_AI_KEY: 'wrong-key-0123456789' },
+    });
+    const error = await model.complete(hello).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelAuthenticationError);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).not.toContain('wrong-key-0123456789');
+    expect(emulator.requests.ofKind('azure-openai')).toHaveLength(1);
+  });
+
+  it('a token provider that fails surfaces its AuthenticationError', async () => {
+    const model = await createChatModel('azure-openai/gpt-4o', {
+      env: emulator.env,
+      tokenProvider: async () => {
+        throw new Error('no credential here');
+      },
+    });
+    const error = await model.complete(hello).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).toContain('no credential here');
+    expect(emulator.requests.ofKind('azure-openai')).toHaveLength(0);
+  });
+});
+
+describe('createChatModel: precedence and isolation', () => {
+  it('a token provider beats keys in the env, with AZURE_OPENAI_API_KEY also in process.env', async () => {
+    vi.stubEnv('AZURE_OPENAI_API_KEY', 'process-env-key-123456');
+    vi.stubEnv('OPENAI_API_VERSION', '1999-01-01');
+    const tokens = emulatorTokens(COGNITIVE);
+    const model = await createChatModel('azure-openai/gpt-4o', {
+      env: { ...emulator.env, ...emulator.keyEnv },
+      tokenProvider: tokens,
+    });
+    expect(model.connection?.auth).toBe('token');
+    await model.complete(hello);
+    const request = emulator.requests.last('azure-openai');
+    expect(request?.auth).toMatchObject({ scheme: 'bearer', accepted: true, jsonWebToken: true });
+    expect(request?.headers['api-key']).toBeUndefined();
+    expect(request?.query['api-version']).toBe(emulator.apiVersion);
+    expect(tokens.calls).toBe(1);
+  });
+
+  it('AZURE_AUTH_METHOD=azure_ad in the env beats OPEN_AI_KEY (token from the env opt-in)', async () => {
+    vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
+    vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
+    vi.stubEnv('AZURE_CLIENT_ID', undefined);
+    vi.stubEnv('AZURE_TENANT_ID', undefined);
+    const model = await createChatModel('azure-openai/gpt-4o', {
+      env: { ...emulator.env, ...emulator.keyEnv, AZURE_AUTH_METHOD: 'managed_identity' },
+    });
+    await model.complete(hello);
+    expect(emulator.requests.last('azure-openai')?.auth).toMatchObject({
+      scheme: 'bearer',
+      accepted: true,
+    });
+  });
+
+  it('SDK variables in process.env do not override the injected env', async () => {
+    const junk = 'http://127.0.0.1:9/junk';
+    for (const [name, value] of Object.entries({
+      OPENAI_BASE_URL: junk,
+      OPENAI_API_KEY: 'process-openai-key-000',
+      OPENAI_ORG_ID: 'org-junk',
+      OPENAI_PROJECT_ID: 'proj-junk',
+      OPENAI_ADMIN_KEY: 'process-admin-key-000',
+      OPENAI_API_VERSION: '1999-01-01',
+      AZURE_OPENAI_ENDPOINT: junk,
+      AZURE_OPENAI_API_KEY: 'process-azure-key-000',
+      ANTHROPIC_BASE_URL: junk,
+      ANTHROPIC_API_KEY: 'process-anthropic-key-000',
+      ANTHROPIC_AUTH_TOKEN: 'process-anthropic-token-000',
+      ANTHROPIC_FOUNDRY_API_KEY: 'process-foundry-key-000',
+      ANTHROPIC_FOUNDRY_RESOURCE: 'junk-resource',
+      ANTHROPIC_FOUNDRY_BASE_URL: junk,
+      OPEN_AI_KEY: 'process-seed-key-000',
+      OPEN_AI_END_POINT: junk,
+    })) {
+      vi.stubEnv(name, value);
+    }
+    for (const row of selectionTable) {
+      emulator.requests.clear();
+      const testCase = rowCase(row);
+      const model = await createChatModel(testCase.model, {
+        env: testCase.env(),
+        ...(testCase.tokenAudience
+          ? { tokenProvider: emulatorTokens(testCase.tokenAudience) }
+          : {}),
+      });
+      await model.complete(hello);
+      const [request, ...others] = emulator.requests.all();
+      expect(others).toEqual([]);
+      expect(request).toMatchObject({ path: testCase.path, status: 200 });
+      expect(request?.auth.accepted).toBe(true);
+      expect(request?.headers['openai-organization']).toBeUndefined();
+      expect(request?.headers['openai-project']).toBeUndefined();
+      if (testCase.query) expect(request?.query).toEqual(testCase.query);
+    }
+  });
+
+  it('the env is read at creation: later changes do not affect a built model', async () => {
+    const env: Record<string, string> = { ...emulator.env, ...emulator.keyEnv };
+    const model = await createChatModel('azure-openai/gpt-4o', { env });
+    env.OPEN_AI_END_POINT = 'http://127.0.0.1:9';
+    env.OPEN_AI_KEY = 'changed-key-000000';
+    expect((await model.complete(hello)).text).toBe('pong');
+  });
+});
+
+describe('createChatModel: errors at creation', () => {
+  it('rejects a bearer token to http://example.invalid before any request', async () => {
+    const tokens = emulatorTokens(COGNITIVE);
+    await expect(
+      createChatModel('azure-openai/gpt-4o', {
+        env: { OPEN_AI_END_POINT: 'http://example.invalid', OPEN_AI_API_VERSION: '2024-10-21' },
+        tokenProvider: tokens,
+      }),
+    ).rejects.toThrow(/Refusing to send a bearer token to http:\/\/example\.invalid/);
+    expect(tokens.calls).toBe(0);
+  });
+
+  it('rejects a token provider that is not a function', async () => {
+    await expect(
+      createChatModel('azure-openai/gpt-4o', {
+        env: emulator.env,
+        tokenProvider: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl' as never,
+      }),
+    ).rejects.toThrow(ConfigurationError);
+  });
+
+  it('an explicit token provider is ignored by openai and ollama-local (their rows take none)', async () => {
+    const tokens = emulatorTokens(COGNITIVE);
+    const model = await createChatModel('openai/gpt-4.1', {
+      env: { OPENAI_ENDPOINT: emulator.urls.openai, OPENAI_API_KEY: emulator.apiKeys.openai },
+      tokenProvider: tokens,
+    });
+    expect(model.connection?.auth).toBe('key');
+    await model.complete(hello);
+    expect(tokens.calls).toBe(0);
+    expect(canInvalidate(tokens)).toBe(false);
+  });
+});
+
+describe('ChatModel.connection', () => {
+  it('describes the connection without secrets', async () => {
+    const model = await createChatModel('azure-openai/gpt-4o', {
+      env: { ...emulator.env, ...emulator.keyEnv },
+    });
+    expect(model.connection).toEqual({
+      endpoint: emulator.urls.azureOpenAI,
+      auth: 'key',
+      keyFrom: 'OPEN_AI_KEY',
+      wireApi: 'completions',
+      apiVersion: emulator.apiVersion,
+      client: selectionTable[2]?.client,
+    });
+    expect(JSON.stringify(model)).not.toContain(emulator.apiKeys.azureOpenAI);
   });
 });

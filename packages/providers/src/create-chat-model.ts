@@ -9,6 +9,7 @@ import {
 import { anthropicSender, createAnthropicClient } from './anthropic-client.js';
 import type { ChatModel, ChatModelConnection } from './chat-model.js';
 import { type ConnectionPlan, planConnection, tokenScopeFor } from './connection-plan.js';
+import { environmentVariables } from './environment-variables.js';
 import { parseModel } from './model-string.js';
 import { ollamaSender } from './ollama-client.js';
 import { type ClientTransportOptions, createOpenAIClient, openAISender } from './openai-client.js';
@@ -51,8 +52,11 @@ export async function createChatModel(
   model: string,
   options: CreateChatModelOptions = {},
 ): Promise<ChatModel> {
-  const parsed = parseModel(model);
   const env = options.env ?? process.env;
+  for (const variable of environmentVariables) {
+    if (variable.secret) registerSecret(env[variable.name]?.trim());
+  }
+  const parsed = parseModel(model);
   const explicit =
     options.tokenProvider !== undefined
       ? toTokenProvider(options.tokenProvider, 'tokenProvider')
@@ -79,7 +83,6 @@ export async function createChatModel(
 
   const plan = planConnection(parsed, settings, { hasTokenProvider: tokenProvider !== undefined });
   const apiKey = plan.auth === 'key' ? settings.apiKey?.value : undefined;
-  registerSecret(apiKey);
   const activeTokenProvider = plan.auth === 'token' ? registering(tokenProvider) : undefined;
   const transport: ClientTransportOptions = {
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
