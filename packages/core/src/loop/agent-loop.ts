@@ -27,7 +27,7 @@ export const DEFAULT_MAX_FORMAT_CORRECTIONS = 3;
 const COMMAND_TIMEOUT_GRACE_MS = 2_000;
 
 /** Options of one run of a bot. */
-export interface RunOptions {
+export interface BotRunOptions {
   /** Most model calls the run may make (replies that break the format count). Default 20. */
   maxIterations?: number;
   /**
@@ -49,7 +49,7 @@ export interface RunOptions {
 }
 
 /** Everything the loop needs: the conversation's start, the model, the sandbox and the limits. */
-export interface AgentLoopOptions extends RunOptions {
+export interface AgentLoopOptions extends BotRunOptions {
   /** The task, sent as the first user message. */
   task: string;
   /** The system prompt (see `buildSystemPrompt`). */

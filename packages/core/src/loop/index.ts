@@ -1,9 +1,9 @@
 export {
   type AgentLoopOptions,
+  type BotRunOptions,
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_MAX_FORMAT_CORRECTIONS,
   DEFAULT_MAX_ITERATIONS,
-  type RunOptions,
   runAgentLoop,
   validateTools,
 } from './agent-loop.js';

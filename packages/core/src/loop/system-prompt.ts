@@ -9,7 +9,7 @@ export interface SystemPromptOptions {
   instructions?: string;
   /** Folders of the host visible in the sandbox. */
   mounts?: readonly Mount[];
-  /** Files copied into the sandbox (host path -> sandbox path), e.g. a log file. */
+  /** Single files of the user shown in the sandbox (read-only), e.g. a log file. */
   files?: readonly { sandboxPath: string; description?: string }[];
   /** The per-command timeout, in milliseconds. */
   commandTimeoutMs: number;
@@ -48,7 +48,7 @@ export function buildSystemPrompt(options: SystemPromptOptions): string {
       ...describeMounts(options.mounts ?? []),
       ...(options.files ?? []).map(
         (file) =>
-          `- The file ${file.sandboxPath}${file.description ? ` (${file.description})` : ''} has been copied into the sandbox.`,
+          `- The file ${file.sandboxPath}${file.description ? ` (${file.description})` : ''} is in the sandbox; changes to it never reach the user's file.`,
       ),
     ].join('\n'),
   ];

@@ -1,0 +1,88 @@
+import { ConfigurationError } from '@bots/auth';
+import type { Environment, Mount } from '../environment.js';
+
+/** Which sandbox to create: `auto` is Docker when an engine answers, else `local` (bubblewrap). */
+export type SandboxKind = 'auto' | 'docker' | 'local';
+
+/** Options of `createDefaultEnvironment`. */
+export interface DefaultEnvironmentOptions {
+  /** `auto` (default), `docker` or `local`. */
+  kind?: SandboxKind;
+  /** Folders (or files) of the host to mount. */
+  mounts?: readonly Mount[];
+  /** Passed on to the sandbox's constructor (image, limits, network ...). */
+  sandboxOptions?: Readonly<Record<string, unknown>>;
+}
+
+type EnvironmentClass = new (options: Record<string, unknown>) => Environment;
+
+/** What the bots need from `src/sandbox`. */
+export interface SandboxModule {
+  DockerEnvironment: EnvironmentClass & { isAvailable?: (options?: unknown) => Promise<boolean> };
+  LocalEnvironment: EnvironmentClass;
+  isDockerAvailable?: (options?: unknown) => Promise<boolean>;
+}
+
+/** Loads the sandboxes on first use, so that importing the bots does not load `dockerode`. */
+export async function loadSandboxModule(): Promise<SandboxModule> {
+  // biome-ignore lint/suspicious/noTsIgnore: src/sandbox/index.ts is written alongside; drop this once it exists.
+  // @ts-ignore
+  const module: unknown = await import('../sandbox/index.js');
+  return module as SandboxModule;
+}
+
+const DOCKER_PROBE_TIMEOUT_MS = 2_000;
+
+/**
+ * Creates the sandbox a bot uses when it is not given one: `DockerEnvironment` when a Docker
+ * engine answers, else `LocalEnvironment` (bubblewrap); `kind` forces one. The caller owns
+ * (and disposes) the result.
+ */
+export async function createDefaultEnvironment(
+  options: DefaultEnvironmentOptions = {},
+  loadSandbox: () => Promise<SandboxModule> = loadSandboxModule,
+): Promise<Environment> {
+  const kind = options.kind ?? 'auto';
+  if (kind !== 'auto' && kind !== 'docker' && kind !== 'local') {
+    throw new ConfigurationError(
+      `environment must be an Environment, 'docker' or 'local', but got ${JSON.stringify(kind)}.`,
+    );
+  }
+  const sandbox = await loadSandbox();
+  const constructorOptions = { ...options.sandboxOptions, mounts: [...(options.mounts ?? [])] };
+  const useDocker = kind === 'docker' || (kind === 'auto' && (await dockerAnswers(sandbox)));
+  return useDocker
+    ? new sandbox.DockerEnvironment(constructorOptions)
+    : new sandbox.LocalEnvironment(constructorOptions);
+}
+
+async function dockerAnswers(sandbox: SandboxModule): Promise<boolean> {
+  const probe =
+    sandbox.isDockerAvailable ??
+    sandbox.DockerEnvironment.isAvailable?.bind(sandbox.DockerEnvironment);
+  try {
+    if (probe) return await withTimeout(probe(), DOCKER_PROBE_TIMEOUT_MS);
+    const { default: Docker } = await import('dockerode');
+    await withTimeout(new Docker().ping(), DOCKER_PROBE_TIMEOUT_MS);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, milliseconds: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), milliseconds);
+    timer.unref?.();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

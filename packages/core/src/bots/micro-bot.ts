@@ -1,0 +1,319 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  BotsError,
+  ConfigurationError,
+  type Env,
+  type TokenProvider,
+  type TokenProviderLike,
+  toTokenProvider,
+} from '@bots/auth';
+import { type ChatModel, createChatModel, parseModel } from '@bots/providers';
+import type { Environment, Mount } from '../environment.js';
+import {
+  type BotRunOptions,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  runAgentLoop,
+  validateTools,
+} from '../loop/agent-loop.js';
+import type { BotResult } from '../loop/bot-result.js';
+import { DEFAULT_MAX_OUTPUT_CHARS } from '../loop/cap-output.js';
+import { buildSystemPrompt } from '../loop/system-prompt.js';
+import type { BotTool } from '../loop/tool.js';
+import { createDefaultEnvironment, type SandboxKind } from './default-environment.js';
+
+/** Options of `MicroBot`. */
+export interface MicroBotOptions {
+  /**
+   * A model string (`azure-openai/<deployment>`, `anthropic/<deployment>`, `openai/<model>`,
+   * `ollama-local/<model>`), checked at construction and turned into a client on the first run
+   * with `createChatModel(model, { env, tokenProvider })`; or a `ChatModel` you built.
+   */
+  model: string | ChatModel;
+  /** The bot's role and instructions, appended to the protocol and sandbox description. */
+  systemPrompt?: string;
+  /**
+   * Folders (or single files) of the host the sandbox shows; read-only unless `mode:
+   * 'read-write'`. When you pass an `Environment`, create it with the same mounts: these are
+   * then only described to the model.
+   */
+  mounts?: readonly Mount[];
+  /**
+   * The sandbox: an `Environment` you own (the bot never disposes it), or `'docker'` / `'local'`
+   * to force one. Default: Docker when an engine answers, else local (bubblewrap). A sandbox the
+   * bot creates lives until `dispose()` (and is replaced after a run that was aborted or timed out).
+   */
+  environment?: Environment | 'docker' | 'local';
+  /** A bearer-token provider for the model (wins over `AZURE_AUTH_METHOD` and keys); also handed to tools. */
+  tokenProvider?: TokenProviderLike;
+  /** Where the model's configuration is read from (default `process.env`), once, at the first run. */
+  env?: Env;
+  /** Tools the model may call besides shell commands. */
+  tools?: readonly BotTool[];
+  /** Passed to the sandbox the bot creates (e.g. image, memory, network). */
+  sandboxOptions?: Readonly<Record<string, unknown>>;
+  /** Most characters of one command's output sent to the model (head and tail kept). Default 8000. */
+  maxOutputChars?: number;
+}
+
+/** A file copied into (or mounted in) the sandbox that the system prompt mentions. */
+export interface SandboxFile {
+  hostPath: string;
+  sandboxPath: string;
+  description?: string;
+}
+
+/**
+ * The agent loop with a model and a sandbox: the model proposes shell commands, the sandbox runs
+ * them, until the model answers. Other bots are MicroBots with a fixed role and mount.
+ *
+ * @example
+ * await using bot = new MicroBot({ model: 'azure-openai/gpt-4o', mounts: [{ hostPath: './repo' }] });
+ * const { status, result } = await bot.run('How many TypeScript files are there?');
+ */
+export class MicroBot implements AsyncDisposable {
+  /** The mounts, with host paths made absolute. */
+  readonly mounts: readonly Mount[];
+  /** The tools the model may call. */
+  readonly tools: readonly BotTool[];
+  readonly #instructions: string | undefined;
+  readonly #modelSource: string | ChatModel;
+  readonly #env: Env | undefined;
+  readonly #tokenProvider: TokenProvider | undefined;
+  readonly #environmentOption: Environment | SandboxKind;
+  readonly #sandboxOptions: Readonly<Record<string, unknown>> | undefined;
+  readonly #maxOutputChars: number;
+  #model: ChatModel | undefined;
+  #ownedEnvironment: Promise<Environment> | undefined;
+  readonly #prepared = new WeakSet<Environment>();
+  #running = false;
+  #disposed = false;
+
+  constructor(options: MicroBotOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new ConfigurationError(
+        "MicroBot needs options, e.g. new MicroBot({ model: 'azure-openai/gpt-4o' }).",
+      );
+    }
+    this.#modelSource = checkModel(options.model);
+    if (typeof options.model !== 'string') this.#model = options.model;
+    this.#instructions = options.systemPrompt;
+    if (this.#instructions !== undefined && typeof this.#instructions !== 'string') {
+      throw new ConfigurationError('systemPrompt must be a string.');
+    }
+    this.mounts = checkMounts(options.mounts ?? []);
+    this.#environmentOption = checkEnvironment(options.environment);
+    this.#tokenProvider =
+      options.tokenProvider === undefined ? undefined : toTokenProvider(options.tokenProvider);
+    this.#env = options.env;
+    this.tools = validateTools(options.tools ?? []);
+    this.#sandboxOptions = options.sandboxOptions;
+    this.#maxOutputChars = options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS;
+    if (!Number.isInteger(this.#maxOutputChars) || this.#maxOutputChars < 200) {
+      throw new ConfigurationError(
+        `maxOutputChars must be an integer of at least 200, but got ${String(options.maxOutputChars)}.`,
+      );
+    }
+  }
+
+  /** The model string, or `provider/name` of the model you passed. */
+  get modelName(): string {
+    return typeof this.#modelSource === 'string'
+      ? this.#modelSource
+      : `${this.#modelSource.provider}/${this.#modelSource.name}`;
+  }
+
+  /**
+   * Runs the task until the model answers or a limit is hit. Never rejects for model or sandbox
+   * failures (see the result's `status` and `error`); rejects for invalid options, after
+   * `dispose()`, and while another run of the same bot is in progress.
+   */
+  async run(task: string, options: BotRunOptions = {}): Promise<BotResult> {
+    if (this.#disposed) {
+      throw new BotsError('This bot was disposed; create a new one to run another task.');
+    }
+    if (this.#running) {
+      throw new BotsError(
+        'This bot is already running a task (its sandbox shell is in use); await that run first, or create another bot.',
+      );
+    }
+    this.#running = true;
+    try {
+      const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+      const result = await runAgentLoop({
+        ...options,
+        task: this.formatTask(task),
+        systemPrompt: this.getSystemPrompt({ commandTimeoutMs }),
+        model: () => this.#getModel(),
+        environment: (signal) => this.#getEnvironment(signal),
+        tools: this.tools,
+        maxOutputChars: this.#maxOutputChars,
+        tokenProvider: this.#tokenProvider,
+      });
+      if (result.status === 'aborted' || result.status === 'timeout') {
+        await this.#discardOwnedEnvironment();
+      }
+      return result;
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** The system prompt a run sends (the protocol, the sandbox, the tools, the role). */
+  getSystemPrompt(options: { commandTimeoutMs?: number } = {}): string {
+    return buildSystemPrompt({
+      instructions: this.#instructions,
+      mounts: this.mounts,
+      files: this.sandboxFiles(),
+      commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      maxOutputChars: this.#maxOutputChars,
+      tools: this.tools,
+    });
+  }
+
+  /** Disposes the sandbox the bot created (never one that was passed in). Idempotent. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    await this.#discardOwnedEnvironment();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
+  /** The task as sent to the model; subclasses may add context. */
+  protected formatTask(task: string): string {
+    return task;
+  }
+
+  /**
+   * Single files the sandbox shows read-only: mounted in a sandbox the bot creates, copied into a
+   * passed-in one (`copyIn`), and mentioned in the system prompt.
+   */
+  protected sandboxFiles(): readonly SandboxFile[] {
+    return [];
+  }
+
+  /** Whether the bot creates its own sandbox (and so mounts what it needs itself). */
+  protected get ownsEnvironment(): boolean {
+    return typeof this.#environmentOption === 'string';
+  }
+
+  /** Called once per sandbox, after it started and before the first command. */
+  protected async prepareEnvironment(environment: Environment): Promise<void> {
+    if (this.ownsEnvironment) return;
+    for (const file of this.sandboxFiles())
+      await environment.copyIn(file.hostPath, file.sandboxPath);
+  }
+
+  async #getModel(): Promise<ChatModel> {
+    if (this.#model) return this.#model;
+    const model = await createChatModel(this.#modelSource as string, {
+      env: this.#env,
+      tokenProvider: this.#tokenProvider,
+    });
+    this.#model = model;
+    return model;
+  }
+
+  async #getEnvironment(signal: AbortSignal): Promise<Environment> {
+    let environment: Environment;
+    if (typeof this.#environmentOption !== 'string') environment = this.#environmentOption;
+    else {
+      if (!this.#ownedEnvironment) {
+        const creating = createDefaultEnvironment({
+          kind: this.#environmentOption,
+          mounts: [
+            ...this.mounts,
+            ...this.sandboxFiles().map((file) => ({
+              hostPath: file.hostPath,
+              sandboxPath: file.sandboxPath,
+              mode: 'read-only' as const,
+            })),
+          ],
+          sandboxOptions: this.#sandboxOptions,
+        });
+        this.#ownedEnvironment = creating;
+        creating.catch(() => {
+          if (this.#ownedEnvironment === creating) this.#ownedEnvironment = undefined;
+        });
+      }
+      environment = await this.#ownedEnvironment;
+    }
+    if (!this.#prepared.has(environment)) {
+      await environment.start({ signal });
+      await this.prepareEnvironment(environment);
+      this.#prepared.add(environment);
+    }
+    return environment;
+  }
+
+  async #discardOwnedEnvironment(): Promise<void> {
+    const owned = this.#ownedEnvironment;
+    this.#ownedEnvironment = undefined;
+    if (!owned) return;
+    const environment = await owned.catch(() => undefined);
+    await environment?.dispose().catch(() => {});
+  }
+}
+
+function checkModel(model: unknown): string | ChatModel {
+  if (typeof model === 'string') {
+    parseModel(model);
+    return model;
+  }
+  if (
+    typeof model === 'object' &&
+    model !== null &&
+    typeof (model as ChatModel).complete === 'function'
+  ) {
+    return model as ChatModel;
+  }
+  throw new ConfigurationError(
+    "model must be a model string such as 'azure-openai/gpt-4o' or a ChatModel (an object with complete()), but got " +
+      (model === undefined ? 'nothing' : typeof model) +
+      '.',
+  );
+}
+
+function checkEnvironment(environment: unknown): Environment | SandboxKind {
+  if (environment === undefined) return 'auto';
+  if (environment === 'docker' || environment === 'local') return environment;
+  if (
+    typeof environment === 'object' &&
+    environment !== null &&
+    ['start', 'execute', 'copyIn', 'dispose'].every(
+      (method) => typeof (environment as Record<string, unknown>)[method] === 'function',
+    )
+  ) {
+    return environment as Environment;
+  }
+  throw new ConfigurationError(
+    `environment must be an Environment (start, execute, copyIn, dispose), 'docker' or 'local', but got ${JSON.stringify(environment)}.`,
+  );
+}
+
+function checkMounts(mounts: readonly Mount[]): readonly Mount[] {
+  if (!Array.isArray(mounts)) {
+    throw new ConfigurationError("mounts must be an array, e.g. [{ hostPath: './data' }].");
+  }
+  return mounts.map((mount, index) => {
+    if (typeof mount?.hostPath !== 'string' || mount.hostPath === '') {
+      throw new ConfigurationError(`mounts[${index}].hostPath must be a path on the host.`);
+    }
+    if (mount.mode !== undefined && mount.mode !== 'read-only' && mount.mode !== 'read-write') {
+      throw new ConfigurationError(
+        `mounts[${index}].mode must be 'read-only' or 'read-write', but got ${JSON.stringify(mount.mode)}.`,
+      );
+    }
+    const hostPath = resolve(mount.hostPath);
+    try {
+      statSync(hostPath);
+    } catch {
+      throw new ConfigurationError(
+        `mounts[${index}].hostPath ${hostPath} does not exist. Pass an existing folder or file.`,
+      );
+    }
+    return { ...mount, hostPath };
+  });
+}

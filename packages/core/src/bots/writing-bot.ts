@@ -1,0 +1,48 @@
+import { posix } from 'node:path';
+import type { Mount } from '../environment.js';
+import { existingPath } from './folder-option.js';
+import { MicroBot, type MicroBotOptions } from './micro-bot.js';
+
+/** Options of `WritingBot`. */
+export interface WritingBotOptions extends Omit<MicroBotOptions, 'mounts'> {
+  /** The folder to change. Mounted read-write: the bot's changes reach the host folder. */
+  folder: string;
+  /** Where the folder appears in the sandbox. Default `/workdir/<folder name>`. */
+  sandboxPath?: string;
+}
+
+/**
+ * Changes files in a folder, mounted read-write: what the bot writes there is written to the
+ * host folder.
+ *
+ * @example
+ * await using bot = new WritingBot({ model: 'azure-openai/gpt-4o', folder: './project' });
+ * const { status } = await bot.run('Add a .editorconfig with 2-space indentation.');
+ */
+export class WritingBot extends MicroBot {
+  /** The folder, as an absolute host path. */
+  readonly folder: string;
+  /** Where the folder appears in the sandbox. */
+  readonly folderInSandbox: string;
+
+  constructor(options: WritingBotOptions) {
+    const folder = existingPath(options?.folder, 'folder', 'WritingBot', 'folder');
+    const sandboxPath = options.sandboxPath ?? posix.join('/workdir', posix.basename(folder));
+    const mount: Mount = { hostPath: folder, sandboxPath, mode: 'read-write' };
+    super({
+      ...options,
+      mounts: [mount],
+      systemPrompt: [
+        `You make the requested changes to the files in ${sandboxPath}, the user's folder, mounted read-write: what you write there is saved.`,
+        'Look before you change: read the relevant files first, change only what the task needs, and keep the existing style.',
+        'Write files with shell tools (cat with a here-document, sed -i, tee); check the result (cat, diff, running tests if there are any) before you finish.',
+        'Your final answer summarises what you changed, file by file.',
+        options.systemPrompt ?? '',
+      ]
+        .join('\n')
+        .trim(),
+    });
+    this.folder = folder;
+    this.folderInSandbox = sandboxPath;
+  }
+}
