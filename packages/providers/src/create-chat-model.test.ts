@@ -473,3 +473,18 @@ describe('ChatModel.connection', () => {
     expect(JSON.stringify(model)).not.toContain(emulator.apiKeys.azureOpenAI);
   });
 });
+
+describe('README example', () => {
+  it('runs offline against the emulator', async () => {
+    const own = await startEmulator({ script: ['4'] });
+    try {
+      const model = await createChatModel('azure-openai/gpt-4o', {
+        env: { ...own.env, ...own.keyEnv },
+      });
+      const reply = await model.complete({ messages: [{ role: 'user', content: '2 + 2?' }] });
+      expect(reply.text).toBe('4');
+    } finally {
+      await own.close();
+    }
+  });
+});
