@@ -50,7 +50,8 @@ async function post(url: string, headers: Record<string, string>, body: unknown)
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  const parsed: any = await response.json();
+  return { status: response.status, headers: response.headers, body: parsed };
 }
 
 describe('bearer tokens', () => {
