@@ -1,0 +1,176 @@
+import { existsSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+const ROOT = '/sys/fs/cgroup';
+
+/** Limits a {@link SandboxCgroup} enforces. */
+export interface CgroupLimits {
+  /** Maximum number of processes and threads. */
+  pids: number;
+  /** Memory limit in bytes (swap included where the kernel can). */
+  memory: number;
+}
+
+/** A cgroup (v1: one per controller; v2: one) made for one sandbox. */
+export interface SandboxCgroup {
+  /** `v1` or `v2`. */
+  readonly version: 'v1' | 'v2';
+  /** The `cgroup.procs` files a process writes its pid to, to join. */
+  readonly procsFiles: string[];
+  /** Kills every process in the cgroup and removes it. */
+  remove(): Promise<void>;
+  /** The same, synchronously (process exit). */
+  removeSync(): void;
+}
+
+function ownCgroups(): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const [, controllers, path] = line.split(':');
+    if (path === undefined || controllers === undefined) continue;
+    for (const controller of controllers.split(',')) result.set(controller, path);
+  }
+  return result;
+}
+
+function readPids(directory: string): number[] {
+  try {
+    return readFileSync(join(directory, 'cgroup.procs'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function killAll(directories: string[]): void {
+  for (const directory of directories) {
+    if (existsSync(join(directory, 'cgroup.kill'))) {
+      try {
+        writeFileSync(join(directory, 'cgroup.kill'), '1');
+      } catch {
+        // fall through to kill(2)
+      }
+    }
+    for (const pid of readPids(directory)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+function makeHandle(version: 'v1' | 'v2', directories: string[]): SandboxCgroup {
+  const removeOnce = async (): Promise<void> => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      killAll(directories);
+      let left = 0;
+      for (const directory of directories) {
+        try {
+          await rmdir(directory);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') left++;
+        }
+      }
+      if (left === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  };
+  return {
+    version,
+    procsFiles: directories.map((directory) => join(directory, 'cgroup.procs')),
+    remove: removeOnce,
+    removeSync: () => {
+      killAll(directories);
+      for (const directory of directories) {
+        try {
+          rmdirSync(directory);
+        } catch {
+          // busy until the killed processes are reaped; best effort at exit
+        }
+      }
+    },
+  };
+}
+
+async function createV1(name: string, limits: CgroupLimits): Promise<SandboxCgroup> {
+  const own = ownCgroups();
+  const directories: string[] = [];
+  try {
+    for (const controller of ['pids', 'memory']) {
+      const base = join(ROOT, controller);
+      if (!existsSync(join(base, 'cgroup.procs'))) {
+        throw new Error(`the ${controller} controller is not mounted at ${base}`);
+      }
+      const directory = join(base, own.get(controller) ?? '/', name);
+      await mkdir(directory);
+      directories.push(directory);
+    }
+    const [pids, memory] = directories as [string, string];
+    await writeFile(join(pids, 'pids.max'), String(limits.pids));
+    await writeFile(join(memory, 'memory.limit_in_bytes'), String(limits.memory));
+    if (existsSync(join(memory, 'memory.memsw.limit_in_bytes'))) {
+      await writeFile(join(memory, 'memory.memsw.limit_in_bytes'), String(limits.memory));
+    }
+    return makeHandle('v1', directories);
+  } catch (error) {
+    for (const directory of directories) await rmdir(directory).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function createV2(name: string, limits: CgroupLimits): Promise<SandboxCgroup> {
+  const own = join(ROOT, ownCgroups().get('') ?? '/');
+  const controllers = (await readFile(join(own, 'cgroup.controllers'), 'utf8')).split(/\s+/);
+  if (!controllers.includes('pids') || !controllers.includes('memory')) {
+    throw new Error(`the pids and memory controllers are not delegated to ${own}`);
+  }
+  // A sibling of our own cgroup: the parent already enables pids and memory for its children
+  // (that is why our cgroup lists them), and our own cgroup holds processes, so it could not.
+  const parent = own === ROOT ? ROOT : dirname(own);
+  const directory = join(parent, name);
+  await mkdir(directory);
+  try {
+    await writeFile(join(directory, 'pids.max'), String(limits.pids));
+    await writeFile(join(directory, 'memory.max'), String(limits.memory));
+    if (existsSync(join(directory, 'memory.swap.max'))) {
+      await writeFile(join(directory, 'memory.swap.max'), '0');
+    }
+    return makeHandle('v2', [directory]);
+  } catch (error) {
+    await rmdir(directory).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Makes a pids + memory cgroup for a sandbox (v2 when the unified hierarchy has the
+ * controllers, else v1). Returns the cgroup, or the reason it could not be made (not root and
+ * nothing delegated, controllers missing): the caller must then say that no limits apply.
+ */
+export async function createSandboxCgroup(
+  name: string,
+  limits: CgroupLimits,
+): Promise<{ cgroup: SandboxCgroup } | { reason: string }> {
+  const reasons: string[] = [];
+  if (existsSync(join(ROOT, 'cgroup.controllers'))) {
+    try {
+      return { cgroup: await createV2(name, limits) };
+    } catch (error) {
+      reasons.push(`cgroup v2: ${(error as Error).message}`);
+    }
+  }
+  if (existsSync(join(ROOT, 'pids')) || existsSync(join(ROOT, 'memory'))) {
+    try {
+      return { cgroup: await createV1(name, limits) };
+    } catch (error) {
+      reasons.push(`cgroup v1: ${(error as Error).message}`);
+    }
+  }
+  if (reasons.length === 0) reasons.push(`no cgroup file system at ${ROOT}`);
+  return { reason: reasons.join('; ') };
+}

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import { SandboxError } from './errors.js';
+
+/**
+ * The sandbox image's Dockerfile, the same bytes as `packages/core/sandbox-image/Dockerfile`
+ * (embedded so that the published package, which ships only `dist`, can build it; a test checks
+ * the two are equal).
+ */
+export const SANDBOX_DOCKERFILE = String.raw`
+# The sandbox image of @bots/core (DockerEnvironment). Keep in sync with the copy embedded in
+# src/sandbox/sandbox-image.ts (a test checks they are equal); the tag is bots-sandbox:<first 12
+# hex digits of this file's sha256>, so a change here makes a new tag.
+FROM debian:bookworm-slim
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    bash ca-certificates coreutils findutils git grep less procps python3 ripgrep sed \
+  && rm -rf /var/lib/apt/lists/* \
+  && useradd --create-home --uid 1000 --shell /bin/bash bot \
+  && mkdir -p /workdir && chmod 1777 /workdir /home/bot
+ENV LANG=C.UTF-8 HOME=/home/bot PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+WORKDIR /workdir
+CMD ["sleep", "infinity"]
+`.slice(1);
+
+/** Repository of the sandbox image; the tag is derived from the Dockerfile's content. */
+export const SANDBOX_IMAGE_REPOSITORY = 'bots-sandbox';
+
+/**
+ * The sandbox image tag: `bots-sandbox:<first 12 hex digits of sha256(Dockerfile)>`, so that a
+ * changed Dockerfile gets a new tag and an old image is never used by mistake. `.ci/make-base-image.sh`
+ * computes the same tag with `sha256sum`.
+ */
+export const SANDBOX_IMAGE = `${SANDBOX_IMAGE_REPOSITORY}:${createHash('sha256')
+  .update(SANDBOX_DOCKERFILE)
+  .digest('hex')
+  .slice(0, 12)}`;
+
+/** Options of {@link ensureSandboxImage} and {@link buildSandboxImage}. */
+export interface SandboxImageOptions {
+  /** Docker client (default: `new Docker()`, which honours `DOCKER_HOST`). */
+  docker?: Docker;
+  /** Image tag to build (default {@link SANDBOX_IMAGE}). */
+  tag?: string;
+  /** Receives progress lines of the build (`Step 2/6 : RUN apt-get …`, layer output). */
+  onProgress?: (line: string) => void;
+  /**
+   * Network of the build's `RUN` steps (default: the engine's default). `host` is needed on an
+   * engine started with `--bridge=none`, as in this project's CI.
+   */
+  networkMode?: string;
+}
+
+function tarHeader(name: string, size: number, mode: number): Buffer {
+  const header = Buffer.alloc(512, 0);
+  const field = (offset: number, length: number, value: string) =>
+    header.write(value, offset, length, 'ascii');
+  const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, '0');
+  field(0, 100, name);
+  field(100, 8, octal(mode & 0o7777, 8));
+  field(108, 8, octal(0, 8));
+  field(116, 8, octal(0, 8));
+  field(124, 12, octal(size, 12));
+  field(136, 12, octal(Math.floor(Date.now() / 1000), 12));
+  field(148, 8, '        ');
+  field(156, 1, '0');
+  field(257, 6, 'ustar');
+  field(263, 2, '00');
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  field(148, 8, `${octal(sum, 7)}\0`);
+  return header;
+}
+
+/** A file of {@link tarOfFiles}: its content and, optionally, its mode (default 0644). */
+export type TarFile = string | Buffer | { content: string | Buffer; mode?: number };
+
+/**
+ * A tar archive holding regular files with short names (under 100 bytes), made in memory: for
+ * small build contexts and single files, without a tar dependency.
+ */
+export function tarOfFiles(files: Record<string, TarFile>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, file] of Object.entries(files)) {
+    if (Buffer.byteLength(name) >= 100)
+      throw new SandboxError(`File name too long for tar: ${name}`);
+    const entry = typeof file === 'string' || Buffer.isBuffer(file) ? { content: file } : file;
+    const data = typeof entry.content === 'string' ? Buffer.from(entry.content) : entry.content;
+    const padding = Buffer.alloc((512 - (data.length % 512)) % 512);
+    parts.push(tarHeader(name, data.length, entry.mode ?? 0o644), data, padding);
+  }
+  parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+
+async function defaultDocker(): Promise<Docker> {
+  const { default: DockerClient } = await import('dockerode');
+  return new DockerClient();
+}
+
+/** True when the engine has the image. */
+export async function hasImage(docker: Docker, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).inspect();
+    return true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw error;
+  }
+}
+
+/** Builds the sandbox image from {@link SANDBOX_DOCKERFILE}, reporting progress lines. */
+export async function buildSandboxImage(options: SandboxImageOptions = {}): Promise<string> {
+  const docker = options.docker ?? (await defaultDocker());
+  const tag = options.tag ?? SANDBOX_IMAGE;
+  const progress = options.onProgress ?? (() => undefined);
+  progress(`Building the sandbox image ${tag} (once; later runs reuse it)`);
+  const context = Readable.from([tarOfFiles({ Dockerfile: SANDBOX_DOCKERFILE })]);
+  const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
+    t: tag,
+    labels: { 'bots.sandbox.image': '1' },
+    ...(options.networkMode ? { networkmode: options.networkMode } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    let failure: string | undefined;
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null) => {
+        if (error) reject(error);
+        else if (failure)
+          reject(new SandboxError(`Building the sandbox image ${tag} failed: ${failure}`));
+        else resolve();
+      },
+      (event: {
+        stream?: string;
+        status?: string;
+        error?: string;
+        errorDetail?: { message?: string };
+      }) => {
+        if (event.error) failure = event.errorDetail?.message ?? event.error;
+        const text = event.stream ?? event.status;
+        if (!text) return;
+        for (const line of text.split('\n')) if (line.trim()) progress(line.trimEnd());
+      },
+    );
+  });
+  progress(`Built the sandbox image ${tag}`);
+  return tag;
+}
+
+/**
+ * Makes sure the engine has the sandbox image, building it when missing. Returns its tag.
+ * For a CLI: `await ensureSandboxImage({ onProgress: (line) => console.error(line) })`.
+ */
+export async function ensureSandboxImage(options: SandboxImageOptions = {}): Promise<string> {
+  const docker = options.docker ?? (await defaultDocker());
+  const tag = options.tag ?? SANDBOX_IMAGE;
+  if (await hasImage(docker, tag)) return tag;
+  return buildSandboxImage({ ...options, docker, tag });
+}
