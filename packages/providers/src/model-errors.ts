@@ -54,8 +54,12 @@ export function toModelError(
       details,
     );
   }
+  const hint =
+    context.provider === 'ollama-local'
+      ? ' Is Ollama running (ollama serve)? Its port is LOCAL_MODEL_PORT (default 11434).'
+      : '';
   return new ModelRequestError(
-    `${subject}: could not reach ${origin(context.endpoint)}: ${detail}`,
+    `${subject}: could not reach ${origin(context.endpoint)}: ${detail}.${hint}`,
     details,
   );
 }
