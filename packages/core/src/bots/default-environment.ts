@@ -25,8 +25,6 @@ export interface SandboxModule {
 
 /** Loads the sandboxes on first use, so that importing the bots does not load `dockerode`. */
 export async function loadSandboxModule(): Promise<SandboxModule> {
-  // biome-ignore lint/suspicious/noTsIgnore: src/sandbox/index.ts is written alongside; drop this once it exists.
-  // @ts-ignore
   const module: unknown = await import('../sandbox/index.js');
   return module as SandboxModule;
 }
@@ -50,20 +48,25 @@ export async function createDefaultEnvironment(
   }
   const sandbox = await loadSandbox();
   const constructorOptions = { ...options.sandboxOptions, mounts: [...(options.mounts ?? [])] };
-  const useDocker = kind === 'docker' || (kind === 'auto' && (await dockerAnswers(sandbox)));
+  const useDocker =
+    kind === 'docker' ||
+    (kind === 'auto' && (await dockerAnswers(sandbox, options.sandboxOptions?.docker)));
   return useDocker
     ? new sandbox.DockerEnvironment(constructorOptions)
     : new sandbox.LocalEnvironment(constructorOptions);
 }
 
-async function dockerAnswers(sandbox: SandboxModule): Promise<boolean> {
+async function dockerAnswers(sandbox: SandboxModule, client: unknown): Promise<boolean> {
   const probe =
     sandbox.isDockerAvailable ??
     sandbox.DockerEnvironment.isAvailable?.bind(sandbox.DockerEnvironment);
   try {
     if (probe) return await withTimeout(probe(), DOCKER_PROBE_TIMEOUT_MS);
-    const { default: Docker } = await import('dockerode');
-    await withTimeout(new Docker().ping(), DOCKER_PROBE_TIMEOUT_MS);
+    const docker =
+      typeof (client as { ping?: unknown })?.ping === 'function'
+        ? (client as { ping(): Promise<unknown> })
+        : new (await import('dockerode')).default();
+    await withTimeout(docker.ping(), DOCKER_PROBE_TIMEOUT_MS);
     return true;
   } catch {
     return false;

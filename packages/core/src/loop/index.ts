@@ -8,7 +8,7 @@ export {
   validateTools,
 } from './agent-loop.js';
 export type { BotError, BotResult, RunStatus, Step, StepKind } from './bot-result.js';
-export { type CappedText, capOutput, DEFAULT_MAX_OUTPUT_CHARS } from './cap-output.js';
+export { DEFAULT_MAX_OUTPUT_CHARS } from './cap-output.js';
 export {
   MaxIterationsError,
   ModelCallError,
