@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { cleanupRegistryState } from './cleanup-registry.js';
+import { SandboxError } from './errors.js';
+import { LocalEnvironment } from './local-environment.js';
+import {
+  type Availability,
+  describeWhen,
+  hashTree,
+  makeFixture,
+  sandboxContract,
+} from './sandbox-test-support.js';
+
+function bwrapAvailability(): Availability {
+  if (!LocalEnvironment.isAvailable()) {
+    return { available: false, reason: 'bwrap is not installed (apt-get install bubblewrap)' };
+  }
+  const probe = spawnSync(
+    'bwrap',
+    [
+      '--unshare-all',
+      '--ro-bind',
+      '/usr',
+      '/usr',
+      '--symlink',
+      'usr/bin',
+      '/bin',
+      '--symlink',
+      'usr/lib',
+      '/lib',
+      '--symlink',
+      'usr/lib64',
+      '/lib64',
+      '/usr/bin/true',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (probe.status !== 0) {
+    return { available: false, reason: `bwrap cannot make a sandbox here: ${probe.stderr.trim()}` };
+  }
+  return { available: true, reason: '' };
+}
+
+function localTempDirectories(): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith('bots-local-'));
+}
+
+test('missing bwrap: a SandboxError with the install hint', () => {
+  const create = () => new LocalEnvironment({ bwrapPath: '/nonexistent/bwrap' });
+  expect(create).toThrow(SandboxError);
+  expect(create).toThrow(/apt-get install bubblewrap/);
+});
+
+describeWhen('LocalEnvironment (needs bwrap)', bwrapAvailability(), () => {
+  describe('the Environment contract', () => {
+    sandboxContract((options) => new LocalEnvironment(options));
+  });
+
+  describe('bubblewrap specifics', () => {
+    const live: LocalEnvironment[] = [];
+    afterEach(async () => {
+      await Promise.all(live.splice(0).map((environment) => environment.dispose()));
+    });
+
+    test('limits come from a cgroup of its own (or a note says there are none)', async () => {
+      const environment = new LocalEnvironment({ pids: 50 });
+      live.push(environment);
+      await environment.start();
+      const found = spawnSync(
+        'find',
+        ['/sys/fs/cgroup', '-maxdepth', '8', '-type', 'd', '-name', 'bots-sandbox-*'],
+        {
+          encoding: 'utf8',
+        },
+      )
+        .stdout.split('\n')
+        .filter(Boolean);
+      if (environment.notes.some((note) => note.startsWith('No pids/memory limits'))) {
+        expect(found).toEqual([]);
+        return;
+      }
+      const pidsDirectory = found.find((directory) => existsSync(join(directory, 'pids.max')));
+      expect(pidsDirectory).toBeDefined();
+      expect(readFileSync(join(pidsDirectory!, 'pids.max'), 'utf8').trim()).toBe('50');
+      const members = readFileSync(join(pidsDirectory!, 'cgroup.procs'), 'utf8')
+        .split('\n')
+        .filter(Boolean);
+      expect(members.length).toBeGreaterThanOrEqual(2);
+    });
+
+    test('only /usr, a minimal /etc and its own folders are visible', async () => {
+      const environment = new LocalEnvironment();
+      live.push(environment);
+      const { output } = await environment.execute(
+        'ls -A /; echo ---; ls -A /etc; echo ---; cat /etc/passwd | cut -d: -f1,6; whoami; echo $HOME',
+      );
+      const [root, etc, rest] = output.split('---\n');
+      expect(root!.split('\n').filter(Boolean).sort()).toEqual(
+        expect.arrayContaining(['dev', 'etc', 'home', 'proc', 'tmp', 'usr', 'workdir']),
+      );
+      expect(root).not.toMatch(/^(root|var|opt|srv|mnt|media|boot|run)$/m);
+      expect(etc).not.toMatch(/^(shadow|ssh|sudoers)$/m);
+      expect(rest).toContain('/home/bot');
+    });
+
+    test('dispose kills the process tree and leaves no temporary folder or cgroup', async () => {
+      const fixture = makeFixture();
+      const hash = hashTree(fixture);
+      const before = localTempDirectories();
+      const environment = new LocalEnvironment({ mounts: [{ hostPath: fixture }] });
+      await environment.start();
+      await environment.execute('sleep 1000 & echo changed > a.txt');
+      expect(localTempDirectories().length).toBe(before.length + 1);
+      await environment.dispose();
+      await environment.dispose();
+      expect(localTempDirectories()).toEqual(before);
+      const sleepers = spawnSync('pgrep', ['-f', '^sleep 1000$'], {
+        encoding: 'utf8',
+      }).stdout.trim();
+      expect(sleepers).toBe('');
+      expect(hashTree(fixture)).toBe(hash);
+      const left = spawnSync(
+        'find',
+        ['/sys/fs/cgroup', '-maxdepth', '8', '-type', 'd', '-name', 'bots-sandbox-*'],
+        {
+          encoding: 'utf8',
+        },
+      ).stdout.trim();
+      expect(left).toBe('');
+      expect(cleanupRegistryState()).toEqual({ entries: 0, listening: false });
+      rmSync(fixture, { recursive: true, force: true });
+    });
+  });
+});
