@@ -85,13 +85,20 @@ function makeHandle(version: 'v1' | 'v2', directories: string[]): SandboxCgroup 
     procsFiles: directories.map((directory) => join(directory, 'cgroup.procs')),
     remove: removeOnce,
     removeSync: () => {
-      killAll(directories);
-      for (const directory of directories) {
-        try {
-          rmdirSync(directory);
-        } catch {
-          // busy until the killed processes are reaped; best effort at exit
-        }
+      // The killed processes must be reaped before rmdir works: retry for up to a second.
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      let left = directories;
+      for (let attempt = 0; attempt < 50 && left.length > 0; attempt++) {
+        killAll(left);
+        left = left.filter((directory) => {
+          try {
+            rmdirSync(directory);
+            return false;
+          } catch (error) {
+            return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+          }
+        });
+        if (left.length > 0) Atomics.wait(pause, 0, 0, 20);
       }
     },
   };
