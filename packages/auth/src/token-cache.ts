@@ -10,8 +10,8 @@ import type {
 /** Options of `cachedTokenProvider`. */
 export interface TokenCacheOptions {
   /**
-   * Refresh in the background this long before expiry (default 2 minutes), capped at half the
-   * token's lifetime so that short-lived tokens are refreshed too. An issuer's
+   * Refresh in the background this long before expiry (default 2 minutes), capped at a quarter
+   * of the token's lifetime so that short-lived tokens are refreshed too. An issuer's
    * `refreshAfterTimestamp` wins when it is earlier.
    */
   refreshWindowMs?: number;
@@ -74,7 +74,7 @@ export function cachedTokenProvider(
       registerSecret(accessToken.token);
       const expiresAt = accessToken.expiresOnTimestamp;
       const lifetime = Math.max(0, expiresAt - fetchedAt);
-      let refreshAt = expiresAt - Math.min(refreshWindowMs, lifetime / 2);
+      let refreshAt = expiresAt - Math.min(refreshWindowMs, lifetime / 4);
       if (accessToken.refreshAfterTimestamp !== undefined) {
         refreshAt = Math.min(refreshAt, accessToken.refreshAfterTimestamp);
       }
