@@ -347,7 +347,7 @@ describe('runAgentLoop: steps, output and secrets', () => {
     expect(output.length).toBeLessThanOrEqual(1000);
     expect(output.startsWith('FIRST\nxxx')).toBe(true);
     expect(output.endsWith('xxx\nLAST\n')).toBe(true);
-    expect(output).toMatch(/\n\[\.\.\. \d+ characters omitted \.\.\.\]\n/);
+    expect(output).toMatch(/\n…\[\d+ characters cut\]…\n/);
     expect(result.steps[0]).toMatchObject({ truncated: true, output });
   });
 
