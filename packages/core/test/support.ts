@@ -1,0 +1,247 @@
+// Helpers of the end-to-end tests: @bots/core driven through @bots/providers and @bots/auth
+// (real DefaultAzureCredential) against @bots/emulator, in real sandboxes.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  type Emulator,
+  type EmulatorOptions,
+  type ModelRequest,
+  type RecordedRequest,
+  startEmulator,
+} from '@bots/emulator';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { LocalEnvironment } from '../src/sandbox/local-environment.js';
+import { hasImage, SANDBOX_IMAGE } from '../src/sandbox/sandbox-image.js';
+import type { Availability } from '../src/sandbox/sandbox-test-support.js';
+
+export { describeWhen, hashTree } from '../src/sandbox/sandbox-test-support.js';
+
+/** The audience of tokens for the dated Azure OpenAI API. */
+export const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com';
+
+export const docker = new Docker();
+
+/** A Docker engine answers and the sandbox image is there (it cannot be built offline). */
+export const dockerAvailability: Availability = await (async () => {
+  try {
+    await docker.ping();
+  } catch (error) {
+    return {
+      available: false,
+      reason: `no Docker engine answers (${process.env['DOCKER_HOST'] ?? 'default socket'}: ${(error as Error).message})`,
+    };
+  }
+  if (!(await hasImage(docker, SANDBOX_IMAGE))) {
+    return {
+      available: false,
+      reason: `the sandbox image ${SANDBOX_IMAGE} is missing (build it with ensureSandboxImage or .ci/make-base-image.sh)`,
+    };
+  }
+  return { available: true, reason: '' };
+})();
+
+/** bubblewrap is installed. */
+export const localAvailability: Availability = LocalEnvironment.isAvailable()
+  ? { available: true, reason: '' }
+  : { available: false, reason: 'bubblewrap (bwrap) is not installed' };
+
+export type SandboxName = 'docker' | 'local';
+
+export const sandboxes: readonly { name: SandboxName; availability: Availability }[] = [
+  { name: 'docker', availability: dockerAvailability },
+  { name: 'local', availability: localAvailability },
+];
+
+/** Ids of the containers labelled `bots.sandbox=1` (and `bots.pid=<pid>` when given). */
+export async function sandboxContainers(pid?: number): Promise<string[]> {
+  if (!dockerAvailability.available) return [];
+  const label = ['bots.sandbox=1', ...(pid === undefined ? [] : [`bots.pid=${pid}`])];
+  const list = await docker.listContainers({ all: true, filters: { label } });
+  return list.map((entry) => entry.Id);
+}
+
+/**
+ * File-level guard: the containers labelled `bots.sandbox=1` that belong to this test process
+ * (`bots.pid`) are counted before and after the file; they must be the same (none). Other test
+ * files of the suite run in parallel on the same engine, so the count is kept to this process's
+ * containers (the SIGINT test checks its child's pid itself).
+ */
+export function assertNoContainerLeftByThisFile(): void {
+  let before: string[] = [];
+  beforeAll(async () => {
+    before = await sandboxContainers(process.pid);
+  });
+  afterAll(async () => {
+    expect(await sandboxContainers(process.pid)).toEqual(before);
+  });
+}
+
+/**
+ * One emulator per file: started in beforeAll, closed in afterAll. The managed-identity endpoint
+ * is put into process.env with vi.stubEnv before any token request (msal-node keeps the first
+ * endpoint it sees for the life of the process).
+ */
+export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
+  let emulator: Emulator | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator(options);
+    vi.stubEnv('IDENTITY_ENDPOINT', emulator.env['IDENTITY_ENDPOINT']);
+    vi.stubEnv('IDENTITY_HEADER', emulator.env['IDENTITY_HEADER']);
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await emulator?.close();
+  });
+  return () => {
+    if (!emulator) throw new Error('The emulator has not started (beforeAll did not run).');
+    return emulator;
+  };
+}
+
+/** The env a bot reads its model settings from: the emulator's endpoints, keyless, azure_ad. */
+export function botEnv(emulator: Emulator): Record<string, string> {
+  return { ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' };
+}
+
+/** A reply of the loop's protocol that runs `command`. */
+export function command(command: string, thoughts = `Running: ${command}`): string {
+  return JSON.stringify({ task_done: false, thoughts, command });
+}
+
+/** A reply of the loop's protocol that answers. */
+export function answer(text: string): string {
+  return JSON.stringify({ task_done: true, thoughts: text, command: '' });
+}
+
+/** How many replies the model already gave in this conversation. */
+export function turn(request: ModelRequest): number {
+  return request.messages.filter((message) => message.role === 'assistant').length;
+}
+
+/** The system prompt of the conversation. */
+export function systemPrompt(request: ModelRequest): string {
+  return request.messages.find((message) => message.role === 'system')?.content ?? '';
+}
+
+/** The task: the first user message of the conversation. */
+export function taskOf(request: ModelRequest): string {
+  return request.messages.find((message) => message.role === 'user')?.content ?? '';
+}
+
+/** The exit code and output the loop sent back for the last command (or undefined). */
+export function lastFeedback(
+  request: ModelRequest,
+): { exitCode: number; output: string } | undefined {
+  const last = request.messages.at(-1);
+  if (last?.role !== 'user') return undefined;
+  const match = /Exit code: (-?\d+)\nOutput:(?: \(none\)$|\n([\s\S]*)$)/.exec(last.content);
+  if (!match) return undefined;
+  return { exitCode: Number(match[1]), output: match[2] ?? '' };
+}
+
+/** Requests recorded after `sequence` (the log's length when a test began). */
+export function requestsSince(emulator: Emulator, sequence: number): RecordedRequest[] {
+  return emulator.requests.all().filter((request) => request.sequence > sequence);
+}
+
+/** The highest sequence number recorded so far (0 when none). */
+export function lastSequence(emulator: Emulator): number {
+  return emulator.requests.all().at(-1)?.sequence ?? 0;
+}
+
+/** Model requests (Azure OpenAI, dated API) of a list. */
+export function modelRequests(requests: readonly RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((request) => request.kind === 'azure-openai');
+}
+
+/**
+ * Every model request since `sequence` carried a Bearer JWT with the Cognitive Services audience
+ * that was accepted and not expired, issued by the emulator's identity endpoint (its token id is
+ * one the identity endpoint handed out); the identity endpoint was called in that time.
+ */
+export function expectKeylessAuth(emulator: Emulator, sequence: number): void {
+  const requests = requestsSince(emulator, sequence);
+  const identity = requests.filter((request) => request.kind === 'identity');
+  expect(identity.length, 'the identity endpoint was called').toBeGreaterThan(0);
+  for (const request of identity) expect(request.status).toBe(200);
+  const issued = new Set(
+    emulator.requests
+      .ofKind('identity')
+      .map((request) => request.issuedToken?.tokenId)
+      .filter(Boolean),
+  );
+  const model = modelRequests(requests);
+  expect(model.length).toBeGreaterThan(0);
+  for (const request of model) {
+    expect(request.auth, `model request #${request.sequence}`).toMatchObject({
+      scheme: 'bearer',
+      jsonWebToken: true,
+      audience: COGNITIVE_SERVICES_AUDIENCE,
+      accepted: true,
+      expired: false,
+    });
+    expect(issued.has(request.auth.tokenId)).toBe(true);
+    expect(request.status).toBe(200);
+  }
+}
+
+/** Temporary folders, removed by `removeFolders()`. */
+const folders: string[] = [];
+
+/** A temporary folder `<name>` holding `files` (paths may contain `/`). */
+export function folderWith(name: string, files: Record<string, string>): string {
+  const parent = mkdtempSync(join(tmpdir(), 'bots-e2e-'));
+  folders.push(parent);
+  const root = join(parent, name);
+  mkdirSync(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+export function removeFolders(): void {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
+
+/** A random integer in [low, high]. */
+export function randomInt(low: number, high: number): number {
+  return low + Math.floor(Math.random() * (high - low + 1));
+}
+
+/** Waits until `check` returns a value (not undefined), polling; rejects after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits until a container of process `pid` runs `sleep 100`; returns its id. */
+export function waitForSleepingContainer(pid: number, timeoutMs = 30_000): Promise<string> {
+  return waitFor(
+    async () => {
+      for (const id of await sandboxContainers(pid)) {
+        const top = await docker
+          .getContainer(id)
+          .top({ ps_args: '-eo args' })
+          .catch(() => undefined);
+        if (top?.Processes?.some((row: string[]) => row.join(' ').trim() === 'sleep 100'))
+          return id;
+      }
+      return undefined;
+    },
+    `a container of pid ${pid} running sleep 100`,
+    timeoutMs,
+  );
+}
