@@ -1,0 +1,85 @@
+/**
+ * The browser agent's entrypoint inside the image: `node /opt/bots-browser/browser-agent.mjs
+ * "<task>"` (or the task in `BROWSER_TASK`). Model settings come from the env; the credential from
+ * `AZURE_OPENAI_AD_TOKEN` (refreshed through the host's channel `BOTS_TOKEN_ENDPOINT`) or
+ * `AZURE_OPENAI_API_KEY`. Prints step lines and `Final Result: <answer>` last; exit code 0 on
+ * success, 1 when the task failed, 2 on a configuration error.
+ */
+import { redact, registerSecret } from '@bots/auth';
+import { createChatModel } from '@bots/providers';
+import { runBrowserAgent } from './browser-agent.js';
+import { containerTokenProvider } from './container-token-provider.js';
+
+const env = process.env;
+const pick = (...names: string[]) =>
+  names.map((name) => env[name]).find((value) => value) ?? undefined;
+
+async function main(): Promise<number> {
+  const task = process.argv.slice(2).join(' ').trim() || env['BROWSER_TASK']?.trim();
+  if (!task) {
+    process.stderr.write('Usage: browser-agent "<task>" (or BROWSER_TASK=...)\n');
+    return 2;
+  }
+  const endpoint = pick('AZURE_OPENAI_ENDPOINT', 'OPEN_AI_END_POINT');
+  const apiVersion = pick('AZURE_OPENAI_API_VERSION', 'OPEN_AI_API_VERSION', 'OPENAI_API_VERSION');
+  const deployment = pick('AZURE_OPENAI_DEPLOYMENT_NAME', 'OPEN_AI_DEPLOYMENT_NAME') ?? 'gpt-4o';
+  const temperatureText = pick('AZURE_OPENAI_TEMPERATURE', 'BROWSER_AGENT_TEMPERATURE');
+  const temperature = temperatureText === undefined ? undefined : Number(temperatureText);
+  const token = env['AZURE_OPENAI_AD_TOKEN'];
+  const apiKey = pick('AZURE_OPENAI_API_KEY', 'OPEN_AI_KEY');
+  registerSecret(token);
+  registerSecret(apiKey);
+  registerSecret(env['BOTS_TOKEN_SECRET']);
+  const tokenProvider =
+    token || env['BOTS_TOKEN_ENDPOINT']
+      ? containerTokenProvider({
+          initialToken: token,
+          endpoint: env['BOTS_TOKEN_ENDPOINT'],
+          secret: env['BOTS_TOKEN_SECRET'],
+        })
+      : undefined;
+  const modelEnv: Record<string, string> = {};
+  if (endpoint) modelEnv['AZURE_OPENAI_ENDPOINT'] = endpoint;
+  if (apiVersion) modelEnv['AZURE_OPENAI_API_VERSION'] = apiVersion;
+  if (!tokenProvider && apiKey) modelEnv['AZURE_OPENAI_API_KEY'] = apiKey;
+  let model: Awaited<ReturnType<typeof createChatModel>>;
+  try {
+    model = await createChatModel(`azure-openai/${deployment}`, {
+      env: modelEnv,
+      ...(tokenProvider ? { tokenProvider } : {}),
+    });
+  } catch (error) {
+    process.stdout.write(
+      `Final Error: ConfigurationError: ${redact(String((error as Error).message))}\n`,
+    );
+    return 2;
+  }
+  const controller = new AbortController();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => controller.abort(new Error(`Stopped by ${signal}.`)));
+  const maxSteps = Number(env['BROWSER_MAX_STEPS'] ?? '') || undefined;
+  const outcome = await runBrowserAgent({
+    task,
+    model,
+    emit: (line) => process.stdout.write(`${line}\n`),
+    executablePath: env['CHROMIUM_PATH'] || '/usr/bin/chromium',
+    allowHosts: (env['BROWSER_ALLOW_HOSTS'] ?? '')
+      .split(',')
+      .map((host) => host.trim())
+      .filter(Boolean),
+    signal: controller.signal,
+    ...(maxSteps ? { maxSteps } : {}),
+    ...(temperature === undefined || Number.isNaN(temperature) ? {} : { temperature }),
+  });
+  return outcome.status === 'success' ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stdout.write(
+      `Final Error: BrowserAgentError: ${redact(String((error as Error)?.message ?? error))}\n`,
+    );
+    process.exit(1);
+  },
+);

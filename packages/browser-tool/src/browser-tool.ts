@@ -1,0 +1,46 @@
+import { type BotTool, type ToolContext, type ToolResult, unquote } from '@bots/core';
+import { type BrowserTaskOptions, runBrowserTask } from './run-browser-task.js';
+
+/** Options of {@link browserTool}. */
+export type BrowserToolOptions = Omit<BrowserTaskOptions, 'signal' | 'onStep'> & {
+  /** The command word (default `browse`). */
+  name?: string;
+};
+
+/**
+ * The browser as a tool of a `MicroBot` (or any bot of `@bots/core`): the model writes
+ * `browse "<task>"`, a browser agent does the task, and its answer comes back as the command's
+ * output (exit code 0), or why it failed (exit code 1). The calling bot's token provider is used
+ * when the tool has none of its own, and the run's signal stops the browser.
+ *
+ * ```ts
+ * const bot = new MicroBot({ model: 'azure-openai/gpt-4o', tools: [browserTool()] });
+ * ```
+ */
+export function browserTool(options: BrowserToolOptions = {}): BotTool {
+  const { name = 'browse', ...taskOptions } = options;
+  return {
+    name,
+    usage: `${name} "<task for a web browser>"`,
+    description:
+      'Does a task in a headless web browser (open pages, click, fill forms, read) and returns the answer. Give the whole task, with the URL to start from.',
+    ...(taskOptions.timeoutMs === undefined ? {} : { timeoutMs: taskOptions.timeoutMs + 30_000 }),
+    async invoke(input: string, context: ToolContext): Promise<ToolResult> {
+      const task = unquote(input);
+      if (!task) return { output: `Usage: ${name} "<task>"`, exitCode: 2 };
+      const result = await runBrowserTask(task, {
+        ...taskOptions,
+        ...(taskOptions.tokenProvider || !context.tokenProvider
+          ? {}
+          : { tokenProvider: context.tokenProvider }),
+        signal: context.signal,
+      });
+      if (result.status === 'success') return { output: result.result ?? '', steps: result.steps };
+      return {
+        output: `The browser task ended with status ${result.status}: ${result.error?.name}: ${result.error?.message}`,
+        exitCode: 1,
+        steps: result.steps,
+      };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { type Emulator, startEmulator } from '@bots/emulator';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { chromiumAvailability, describeWhen } from '../test/availability.js';
+import { libraryScript } from '../test/scripted-browser-model.js';
+import { startTestSite, type TestSite } from '../test/site.js';
+import { BrowsingBot } from './browsing-bot.js';
+
+describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), () => {
+  let emulator: Emulator;
+  let site: TestSite;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ script: libraryScript });
+    // One emulator per file: msal-node keeps the first IDENTITY_ENDPOINT of the process.
+    vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
+    vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
+    site = await startTestSite();
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await site?.close();
+    await emulator?.close();
+  });
+
+  test('answers a question that needs a click and a form fill, keyless through azure_ad', async () => {
+    const bot = new BrowsingBot({
+      model: 'azure-openai/gpt-4o',
+      env: { ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' },
+      runner: 'local',
+    });
+    const steps: string[] = [];
+    const result = await bot.run(`On the site ${site.url} find the shelf of the book "Dune".`, {
+      timeoutMs: 60_000,
+      onStep: (step) => steps.push(step.command),
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe('success');
+    expect(result.result).toBe('The book "Dune" is on shelf B-42.');
+    expect(steps).toEqual([`open ${site.url}`, 'click 2', 'type 1 "Dune"', 'click 2', '']);
+    expect(site.visits).toContain('/results?title=Dune');
+    expect(result.runner).toBe('local');
+    expect(result.auth).toBe('token');
+    const calls = emulator.requests.ofKind('azure-openai');
+    expect(calls).toHaveLength(5);
+    for (const call of calls) expect(call.auth).toMatchObject({ scheme: 'bearer', accepted: true });
+  });
+});
