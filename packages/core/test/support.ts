@@ -234,10 +234,9 @@ export function waitForSleepingContainer(pid: number, timeoutMs = 30_000): Promi
       for (const id of await sandboxContainers(pid)) {
         const top = await docker
           .getContainer(id)
-          .top({ ps_args: '-eo args' })
+          .top({ ps_args: '-eo pid,args' })
           .catch(() => undefined);
-        if (top?.Processes?.some((row: string[]) => row.join(' ').trim() === 'sleep 100'))
-          return id;
+        if (top?.Processes?.some((row: string[]) => row.at(-1)?.trim() === 'sleep 100')) return id;
       }
       return undefined;
     },
