@@ -8,4 +8,6 @@ if (!existsSync(entry)) {
   );
   process.exit(2);
 }
-await import(entry.href);
+const { main } = await import(entry.href);
+const code = await main(process.argv.slice(2));
+process.exit(code);
