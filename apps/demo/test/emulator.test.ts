@@ -110,6 +110,22 @@ describe('bots against the emulator (AZURE_AUTH_METHOD=azure_ad, managed identit
     expect(run.stderr).toContain('MaxIterationsError');
   });
 
+  test('--timeout ends a hanging command: exit 1 with status timeout', async () => {
+    emulator.setScript(() => reply('Wait a while.', 'sleep 30'));
+    const started = Date.now();
+    const run = await runCli(
+      ['run', 'wait', '--model', 'azure-openai/gpt-4o-mini', '--timeout', '2', '--json'],
+      { env: emulatorEnv() },
+    );
+    expect(run.code, run.stderr).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 'timeout',
+      error: { name: 'RunTimeoutError' },
+    });
+    if (docker) expect(await containersOf(run.pid)).toEqual([]);
+  });
+
   test('logs analyses one file', async () => {
     emulator.setScript((request) => {
       const turns = request.messages.filter((message) => message.role === 'assistant').length;
