@@ -288,6 +288,40 @@ describe('runAgentLoop: cancellation', () => {
     expect(result.status).toBe('aborted');
     expect(model.calls).toHaveLength(0);
   });
+
+  it('listeners a model adds to its signal and never removes do not pile up on the run', async () => {
+    // Like openai's fetchWithTimeout: one abort listener per request, never removed.
+    const model = new ScriptedChatModel({
+      replies: (request, call) => {
+        request.signal?.addEventListener('abort', () => {});
+        return call.index >= 15 ? answerReply('done') : commandReply('true');
+      },
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const result = await loop({ model, signal: controller.signal, maxIterations: 30 });
+      expect(result.status).toBe('success');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual(
+      [],
+    );
+    const signals = new Set(model.calls.map((call) => call.signal));
+    expect(signals.size).toBe(model.calls.length);
+  });
+
+  it('a model call signal aborts with the run', async () => {
+    const model = new ScriptedChatModel({ replies: [hangingReply()] });
+    const result = await loop({ model, timeoutMs: 100 });
+    expect(result.status).toBe('timeout');
+    expect(model.calls[0]?.signal?.aborted).toBe(true);
+    expect(model.calls[0]?.signal?.reason).toMatchObject({ name: 'RunTimeoutError' });
+  });
 });
 
 describe('runAgentLoop: steps, output and secrets', () => {

@@ -205,9 +205,18 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
       const modelStartedAt = performance.now();
       let text: string;
       let stepUsage: ChatUsage | undefined;
+      // Each call gets a signal of its own, linked to the run's: SDKs add an abort listener to the
+      // signal of every request and never remove it (openai's fetchWithTimeout), which on the
+      // run's signal would pile up one listener per model call for the whole run.
+      const call = childController(runSignal);
       try {
         const response = await raceSignal(
-          () => chatModel.complete({ messages: [...messages], json: true, signal: runSignal }),
+          () =>
+            chatModel.complete({
+              messages: [...messages],
+              json: true,
+              signal: call.controller.signal,
+            }),
           runSignal,
         );
         text = typeof response?.text === 'string' ? response.text : '';
@@ -217,6 +226,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
         throw new RunFailure(
           errorOf(error, ModelCallError, `The model call failed: ${messageOf(error)}`),
         );
+      } finally {
+        call.release();
       }
       const modelDurationMs = Math.round(performance.now() - modelStartedAt);
       if (stepUsage) addUsage(usage, stepUsage);
