@@ -126,6 +126,29 @@ describe('bots against the emulator (AZURE_AUTH_METHOD=azure_ad, managed identit
     if (docker) expect(await containersOf(run.pid)).toEqual([]);
   });
 
+  test('run --boss delegates; the sub-bot steps are indented', async () => {
+    emulator.setScript(({ messages }) => {
+      const subBot = (messages[0]?.content ?? '').includes('You are a sub-bot');
+      const turns = messages.filter((message) => message.role === 'assistant').length;
+      if (subBot)
+        return turns === 0 ? reply('Search.', 'grep -rn listen_port .') : reply('port 7341', '');
+      return turns === 0
+        ? reply('Delegate the search.', 'delegate "find the port"')
+        : reply('The port is 7341.', '');
+    });
+    const run = await runCli(
+      ['run', 'Which port?', '--mount', SAMPLE, '--boss', '--model', 'azure-openai/gpt-4o-mini'],
+      {
+        env: emulatorEnv(),
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('The port is 7341.');
+    expect(run.stderr).toContain('bots: AgentBoss:');
+    expect(run.stderr).toContain('\n    sub-step 1  Search.\n      $ grep -rn listen_port .\n');
+    expect(run.stderr).toContain('\nstep 1  Delegate the search.\n  $ delegate "find the port"\n');
+  });
+
   test('logs analyses one file', async () => {
     emulator.setScript((request) => {
       const turns = request.messages.filter((message) => message.role === 'assistant').length;
