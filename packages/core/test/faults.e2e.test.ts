@@ -205,6 +205,38 @@ describeWhen(
       expectKeylessAuth(emulator(), since);
     });
 
+    test('abort while the sandbox is being created: aborted, and no container appears later', async () => {
+      const controller = new AbortController();
+      emulator().setScript((request: ModelRequest) => {
+        if (turn(request) > 0) return answer('never reached');
+        // Aborts as soon as the command is proposed: while the bot creates its container.
+        setTimeout(() => controller.abort(), 0);
+        return command('echo never printed');
+      });
+
+      const result = await newBot().run('Start.', { signal: controller.signal });
+
+      expect(result.status).toBe('aborted');
+      expect(result.steps).toEqual([]);
+      expect(await sandboxContainers(process.pid)).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await sandboxContainers(process.pid)).toEqual([]);
+    });
+
+    test('run timeout during a slow model call: the call is aborted, status timeout', async () => {
+      const since = lastSequence(emulator());
+      emulator().setScript([answer('too late')]);
+      emulator().inject({ delayMs: 30_000 }, { times: 1 });
+
+      const startedAt = performance.now();
+      const result = await newBot().run('Answer.', { timeoutMs: 1_500 });
+
+      expect(result.status).toBe('timeout');
+      expect(result.error?.name).toBe('RunTimeoutError');
+      expect(performance.now() - startedAt).toBeLessThan(4_000);
+      expect(modelRequests(requestsSince(emulator(), since))).toHaveLength(1);
+    });
+
     test('run timeout during `sleep 100`: status timeout, the container removed', async () => {
       emulator().setScript([command('sleep 100'), answer('never reached')]);
       const bot = newBot();
