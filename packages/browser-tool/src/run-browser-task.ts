@@ -359,6 +359,37 @@ function removeWithCli(id: string): boolean {
   }
 }
 
+const removals = new WeakMap<Docker.Container, Promise<void>>();
+
+/**
+ * Removes a container (force) and resolves once the engine no longer has it. Concurrent calls
+ * share one removal; a removal already in progress (409) is waited for.
+ */
+function removeContainer(container: Docker.Container): Promise<void> {
+  let removal = removals.get(container);
+  if (!removal) {
+    removal = (async () => {
+      try {
+        await container.remove({ force: true });
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status === 404) return;
+        if (status !== 409 && !removeWithCli(container.id)) throw error;
+      }
+      for (let i = 0; i < 100; i++) {
+        try {
+          await container.inspect();
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode === 404) return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })().catch(() => undefined);
+    removals.set(container, removal);
+  }
+  return removal;
+}
+
 async function runInDocker(
   task: string,
   options: BrowserTaskOptions,
@@ -456,9 +487,7 @@ async function runInDocker(
     unregister = registerCleanup({
       description: `browser container ${id.slice(0, 12)}`,
       cleanupSync: () => removeWithCli(id),
-      cleanupAsync: async () => {
-        await created.remove({ force: true }).catch(() => undefined);
-      },
+      cleanupAsync: () => removeContainer(created),
     });
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
     const stdout = new PassThrough();
@@ -473,7 +502,7 @@ async function runInDocker(
       stream.once('close', () => resolve());
       stream.once('error', () => resolve());
     });
-    const onAbort = () => void created.remove({ force: true }).catch(() => undefined);
+    const onAbort = () => void removeContainer(created);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       await container.start();
@@ -488,12 +517,7 @@ async function runInDocker(
       signal.removeEventListener('abort', onAbort);
     }
   } finally {
-    if (container) {
-      await container.remove({ force: true }).catch((error: { statusCode?: number }) => {
-        if (error.statusCode !== 404 && error.statusCode !== 409)
-          removeWithCli(container?.id ?? '');
-      });
-    }
+    if (container) await removeContainer(container);
     unregister?.();
     if (channel) {
       base.tokenRefreshes = channel.stats.served;

@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process';
+import { tokenProviderFromEnv } from '@bots/auth';
+import { type Emulator, startEmulator } from '@bots/emulator';
+import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
+import { describeWhen, dockerAvailability } from '../test/availability.js';
+import { browserContainers } from '../test/docker-support.js';
+import { libraryScript } from '../test/scripted-browser-model.js';
+import { startTestSite, type TestSite } from '../test/site.js';
+import { ensureBrowserImage } from './browser-image.js';
+import { BrowsingBot } from './browsing-bot.js';
+import { runBrowserTask } from './run-browser-task.js';
+
+const availability = await dockerAvailability();
+
+describeWhen('BrowsingBot in the browser container (Docker engine)', availability, () => {
+  let emulator: Emulator;
+  let site: TestSite;
+  let image: string;
+  let task: string;
+  const env = () => ({ ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' });
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ script: libraryScript });
+    // One emulator per file: msal-node keeps the first IDENTITY_ENDPOINT of the process.
+    vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
+    vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
+    site = await startTestSite();
+    task = `On the site ${site.url} find the shelf of the book "Dune".`;
+    image = await ensureBrowserImage({ onProgress: () => undefined });
+  }, 900_000);
+  afterEach(() => {
+    emulator.clearFaults();
+    emulator.setScript(libraryScript);
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await site?.close();
+    await emulator?.close();
+  });
+
+  test('answers a question that needs a click and a form fill, with the injected Entra ID token', async () => {
+    const bot = new BrowsingBot({ model: 'azure-openai/gpt-4o', env: env() });
+    const progress: string[] = [];
+    const commands: string[] = [];
+    emulator.requests.clear();
+    const result = await bot.run(task, {
+      timeoutMs: 90_000,
+      onStep: (step) => commands.push(step.command),
+      onProgress: (line) => progress.push(line),
+    });
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({
+      status: 'success',
+      result: 'The book "Dune" is on shelf B-42.',
+      runner: 'docker',
+      auth: 'token',
+    });
+    expect(commands).toEqual([`open ${site.url}`, 'click 2', 'type 1 "Dune"', 'click 2', '']);
+    expect(result.steps.map((step) => step.kind)).toEqual([
+      'command',
+      'command',
+      'command',
+      'command',
+      'answer',
+    ]);
+    expect(result.iterations).toBe(5);
+    expect(result.timings.firstPageMs).toBeGreaterThan(0);
+    expect(site.visits).toContain('/results?title=Dune');
+    // The model calls came from the container with the injected bearer token, accepted.
+    const issued = emulator.requests
+      .ofKind('identity')
+      .map((request) => request.issuedToken?.tokenId);
+    const calls = emulator.requests.ofKind('azure-openai');
+    expect(calls).toHaveLength(5);
+    for (const call of calls) {
+      expect(call.auth).toMatchObject({
+        scheme: 'bearer',
+        accepted: true,
+        audience: 'https://cognitiveservices.azure.com',
+      });
+      expect(issued).toContain(call.auth?.tokenId);
+    }
+    expect(await browserContainers()).toEqual([]);
+    console.info(
+      `[bench] docker browser task: run() to first page ${result.timings.firstPageMs} ms, container start ${result.timings.startedMs} ms, whole task ${result.durationMs} ms`,
+    );
+  });
+
+  test('the token is in no image layer, no output, no progress line, no result', async () => {
+    const inner = await tokenProviderFromEnv({ env: env(), provider: 'azure-openai' });
+    if (!inner) throw new Error('azure_ad gave no token provider');
+    const tokens: string[] = [];
+    const tokenProvider = Object.assign(
+      async () => {
+        const token = await inner();
+        tokens.push(token);
+        return token;
+      },
+      { invalidate: () => inner.invalidate() },
+    );
+    const progress: string[] = [];
+    const result = await runBrowserTask(task, {
+      model: 'azure-openai/gpt-4o',
+      env: env(),
+      tokenProvider,
+      onProgress: (line) => progress.push(line),
+      timeoutMs: 90_000,
+    });
+    expect(result.status).toBe('success');
+    expect(tokens.length).toBeGreaterThan(0);
+    const history = execFileSync('docker', ['history', '--no-trunc', image], { encoding: 'utf8' });
+    const inspect = execFileSync('docker', ['image', 'inspect', image], { encoding: 'utf8' });
+    const everything = [history, inspect, JSON.stringify(result), progress.join('\n')].join('\n');
+    for (const token of tokens) expect(everything.includes(token)).toBe(false);
+    expect(everything).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
+    expect(history).not.toMatch(/AZURE_OPENAI_AD_TOKEN|BOTS_TOKEN_SECRET/);
+    expect(await browserContainers()).toEqual([]);
+  });
+
+  test('a failed task is reported and its container removed', async () => {
+    emulator.setScript(() => 'not json at all');
+    const result = await runBrowserTask(task, {
+      model: 'azure-openai/gpt-4o',
+      env: env(),
+      timeoutMs: 90_000,
+    });
+    expect({ status: result.status, error: result.error }).toMatchObject({
+      status: 'failed',
+      error: { name: 'ModelFormatError' },
+    });
+    expect(result.steps.every((step) => step.kind === 'format-error')).toBe(true);
+    expect(await browserContainers()).toEqual([]);
+  });
+
+  test('abort removes the container and reports aborted', async () => {
+    const controller = new AbortController();
+    emulator.inject({ delayMs: 1_000 }, { times: 20 });
+    const result = await runBrowserTask(task, {
+      model: 'azure-openai/gpt-4o',
+      env: env(),
+      signal: controller.signal,
+      onStep: () => controller.abort(),
+    });
+    expect({ status: result.status, error: result.error }).toMatchObject({
+      status: 'aborted',
+      error: { name: 'RunAbortedError' },
+    });
+    expect(result.steps.length).toBeGreaterThanOrEqual(1);
+    expect(await browserContainers()).toEqual([]);
+  });
+
+  test('timeout removes the container and reports timeout', async () => {
+    emulator.inject({ delayMs: 30_000 }, { times: 5 });
+    const started = Date.now();
+    const result = await runBrowserTask(task, {
+      model: 'azure-openai/gpt-4o',
+      env: env(),
+      timeoutMs: 4_000,
+    });
+    expect({ status: result.status, error: result.error }).toMatchObject({
+      status: 'timeout',
+      error: { name: 'RunTimeoutError' },
+    });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await browserContainers()).toEqual([]);
+  });
+
+  test('keys mode: AZURE_OPENAI_API_KEY is injected when there is no token provider', async () => {
+    emulator.requests.clear();
+    const result = await runBrowserTask(task, {
+      model: 'azure-openai/gpt-4o',
+      env: { ...emulator.env, ...emulator.keyEnv },
+      timeoutMs: 90_000,
+    });
+    expect(result).toMatchObject({
+      status: 'success',
+      auth: 'key',
+      result: 'The book "Dune" is on shelf B-42.',
+    });
+    for (const call of emulator.requests.ofKind('azure-openai'))
+      expect(call.auth).toMatchObject({ scheme: 'api-key', accepted: true });
+    expect(await browserContainers()).toEqual([]);
+  });
+});
