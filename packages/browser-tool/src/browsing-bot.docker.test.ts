@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tokenProviderFromEnv } from '@bots/auth';
 import { type Emulator, startEmulator } from '@bots/emulator';
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
@@ -179,6 +180,56 @@ describeWhen('BrowsingBot in the browser container (Docker engine)', availabilit
     });
     for (const call of emulator.requests.ofKind('azure-openai'))
       expect(call.auth).toMatchObject({ scheme: 'api-key', accepted: true });
+    expect(await browserContainers()).toEqual([]);
+  });
+
+  test('SIGINT (Ctrl-C) in the host process removes the container', async () => {
+    // The first model call answers at once (open), the second waits until the test ends: the
+    // container is running when the host process gets SIGINT.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    emulator.setScript(async (request) => {
+      if (request.messages.length > 2) await held;
+      return libraryScript(request);
+    });
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL('../test/sigint-child.mjs', import.meta.url)), task],
+      {
+        env: {
+          ...process.env,
+          BOTS_TEST_ENV: JSON.stringify({ ...emulator.env, ...emulator.keyEnv }),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let output = '';
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? code)),
+    );
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no step from the child: ${output}`)),
+        60_000,
+      );
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('STEP')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    try {
+      expect(await browserContainers()).toHaveLength(1);
+      child.kill('SIGINT');
+      expect(await exited).toBe('SIGINT');
+    } finally {
+      release();
+    }
+    expect(output).not.toContain('FINISHED');
     expect(await browserContainers()).toEqual([]);
   });
 });

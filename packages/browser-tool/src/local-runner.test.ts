@@ -1,8 +1,11 @@
+import { MicroBot } from '@bots/core';
+import { answerReply, commandReply, FakeEnvironment, ScriptedChatModel } from '@bots/core/testing';
 import { type Emulator, startEmulator } from '@bots/emulator';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { chromiumAvailability, describeWhen } from '../test/availability.js';
 import { libraryScript } from '../test/scripted-browser-model.js';
 import { startTestSite, type TestSite } from '../test/site.js';
+import { browserTool } from './browser-tool.js';
 import { BrowsingBot } from './browsing-bot.js';
 
 describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), () => {
@@ -43,5 +46,35 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
     const calls = emulator.requests.ofKind('azure-openai');
     expect(calls).toHaveLength(5);
     for (const call of calls) expect(call.auth).toMatchObject({ scheme: 'bearer', accepted: true });
+  });
+
+  test('a MicroBot calls the browser as a tool, with its own token provider', async () => {
+    const audience = 'https://cognitiveservices.azure.com';
+    let tokens = 0;
+    const tokenProvider = async () => {
+      tokens++;
+      return emulator.issueToken({ audience }).token;
+    };
+    const boss = new ScriptedChatModel({
+      replies: [
+        commandReply(`browse "On the site ${site.url} find the shelf of the book \\"Dune\\"."`),
+        (request) => answerReply(`Found: ${request.messages.at(-1)?.content.split('\n').at(-1)}`),
+      ],
+    });
+    const bot = new MicroBot({
+      model: boss,
+      environment: new FakeEnvironment(),
+      tokenProvider,
+      tools: [browserTool({ runner: 'local', model: 'azure-openai/gpt-4o', env: emulator.env })],
+    });
+    try {
+      const result = await bot.run('Which shelf holds Dune?', { timeoutMs: 60_000 });
+      expect(result.error).toBeUndefined();
+      expect(result.result).toBe('Found: The book "Dune" is on shelf B-42.');
+      expect(result.steps[0]).toMatchObject({ kind: 'tool', tool: 'browse', exitCode: 0 });
+      expect(tokens).toBeGreaterThan(0);
+    } finally {
+      await bot.dispose();
+    }
   });
 });

@@ -52,6 +52,12 @@ export interface BrowserTaskOptions {
   maxSteps?: number;
   /** Sampling temperature of the model. */
   temperature?: number;
+  /**
+   * Docker runner with a token provider: serve fresh tokens to the container over the refresh
+   * channel (default true). `false` injects one token only, as the reference system did: a task
+   * that outlives the token then fails with 401 (kept for comparison and for tests).
+   */
+  tokenRefresh?: boolean;
   /** Container memory limit in bytes (default 2 GiB). */
   memory?: number;
   /** Chromium for the local runner (default `CHROMIUM_PATH` of env, else `/usr/bin/chromium`). */
@@ -446,15 +452,17 @@ async function runInDocker(
         : []),
     ];
     if (credentials.tokenProvider) {
-      channel = await startTokenChannel(credentials.tokenProvider);
+      if (options.tokenRefresh !== false)
+        channel = await startTokenChannel(credentials.tokenProvider);
       // Right before the container starts: the freshest token the provider has.
       const token = await credentials.tokenProvider();
       registerSecret(token);
-      containerEnv.push(
-        `AZURE_OPENAI_AD_TOKEN=${token}`,
-        `BOTS_TOKEN_ENDPOINT=${channel.url}`,
-        `BOTS_TOKEN_SECRET=${channel.secret}`,
-      );
+      containerEnv.push(`AZURE_OPENAI_AD_TOKEN=${token}`);
+      if (channel)
+        containerEnv.push(
+          `BOTS_TOKEN_ENDPOINT=${channel.url}`,
+          `BOTS_TOKEN_SECRET=${channel.secret}`,
+        );
     } else if (credentials.key) {
       containerEnv.push(`AZURE_OPENAI_API_KEY=${credentials.key}`);
     }

@@ -68,5 +68,29 @@ describeWhen(
         `[bench] token refresh: ${result.durationMs} ms task, ${tokenIds.size} token ids, ${result.tokenRefreshes} channel refreshes`,
       );
     });
+
+    test('without the channel (one injected token, as the reference did) the same task fails with 401', async () => {
+      emulator.inject({ delayMs: 2_500 }, { times: 5, kinds: ['azure-openai'] });
+      emulator.requests.clear();
+      const bot = new BrowsingBot({
+        model: 'azure-openai/gpt-4o',
+        env: { ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' },
+        tokenRefresh: false,
+      });
+      const result = await bot.run(`On the site ${site.url} find the shelf of the book "Dune".`, {
+        timeoutMs: 120_000,
+      });
+      emulator.clearFaults();
+      // The 401 makes the container ask for a fresh token, and there is no channel to ask.
+      expect(result.status).toBe('failed');
+      expect(result.error?.name).toMatch(/AuthenticationError$/);
+      expect(result.error?.message).toMatch(/no token channel/);
+      const rejected = emulator.requests
+        .ofKind('azure-openai')
+        .filter((call) => call.auth?.accepted === false);
+      expect(rejected.length).toBeGreaterThan(0);
+      expect(rejected[0]?.auth?.reason).toMatch(/expired/);
+      expect(await browserContainers()).toEqual([]);
+    });
   },
 );

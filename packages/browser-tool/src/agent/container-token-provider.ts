@@ -69,6 +69,8 @@ export function containerTokenProvider(options: ContainerTokenOptions): Refreshi
 
   const provider = (async () => {
     if (!needsRefresh(current) && current) return current;
+    // No channel (the reference's behaviour): the one token is used until the server refuses it.
+    if (!options.endpoint && current && !stale) return current;
     inflight ??= fetchToken()
       .then((token) => {
         current = token;

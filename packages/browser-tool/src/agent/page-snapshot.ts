@@ -22,6 +22,9 @@ export async function snapshotPage(page: Page, maxTextChars: number): Promise<Pa
         'a[href], button, input:not([type=hidden]), select, textarea, [role=button], [role=link], [onclick]';
       const lines: string[] = [];
       let next = 1;
+      // innerText on purpose: the text as rendered (hidden parts left out), as a user reads it.
+      // biome-ignore lint/performance/useDomNodeTextContent: rendered text is what the model needs
+      const rendered = (node: HTMLElement | null | undefined) => node?.innerText ?? '';
       const quote = (value: string | null | undefined) =>
         JSON.stringify((value ?? '').replace(/\s+/g, ' ').trim().slice(0, 80));
       for (const element of Array.from(document.querySelectorAll(selector))) {
@@ -35,26 +38,25 @@ export async function snapshotPage(page: Page, maxTextChars: number): Promise<Pa
         const tag = html.tagName.toLowerCase();
         if (tag === 'a') {
           lines.push(
-            `[${id}] link ${quote(html.innerText)} -> ${(html as HTMLAnchorElement).href}`,
+            `[${id}] link ${quote(rendered(html))} -> ${(html as HTMLAnchorElement).href}`,
           );
         } else if (tag === 'input' || tag === 'textarea' || tag === 'select') {
           const field = html as HTMLInputElement;
-          const label =
-            (field.labels && field.labels[0]?.innerText) || field.getAttribute('aria-label') || '';
+          const label = rendered(field.labels?.[0]) || field.getAttribute('aria-label') || '';
           const parts = [`[${id}] ${tag}`];
           if (tag === 'input') parts.push(`type=${field.type}`);
           if (field.name) parts.push(`name=${quote(field.name)}`);
           if (label) parts.push(`label=${quote(label)}`);
           if (field.placeholder) parts.push(`placeholder=${quote(field.placeholder)}`);
-          if (field.type === 'submit' || field.type === 'button')
-            parts.push(`value=${quote(field.value)}`);
-          else parts.push(`value=${quote(field.value)}`);
+          parts.push(`value=${quote(field.value)}`);
           lines.push(parts.join(' '));
         } else {
-          lines.push(`[${id}] ${tag === 'button' ? 'button' : tag} ${quote(html.innerText)}`);
+          lines.push(`[${id}] ${tag === 'button' ? 'button' : tag} ${quote(rendered(html))}`);
         }
       }
-      const text = (document.body?.innerText ?? '').replace(/\n{3,}/g, '\n\n').trim();
+      const text = rendered(document.body)
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
       return {
         title: document.title,
         text:
