@@ -32,6 +32,32 @@ export interface BrowserImageOptions {
   networkMode?: string;
   /** Stops the build wait (the engine may finish the build in the background). */
   signal?: AbortSignal;
+  /**
+   * After a build, remove older `bots-browser` images (label `bots.browser.image=1`) that no
+   * container uses (default true), so that agent updates do not pile up images.
+   */
+  pruneOld?: boolean;
+}
+
+async function pruneOldImages(
+  docker: Docker,
+  keep: string,
+  progress: (line: string) => void,
+): Promise<void> {
+  try {
+    const images = await docker.listImages({ filters: { label: ['bots.browser.image=1'] } });
+    for (const image of images) {
+      if ((image.RepoTags ?? []).includes(keep)) continue;
+      try {
+        await docker.getImage(image.Id).remove();
+        progress(`Removed the older browser image ${(image.RepoTags ?? [image.Id]).join(', ')}`);
+      } catch {
+        // In use by a container, or shared layers: keep it.
+      }
+    }
+  } catch {
+    // Pruning is housekeeping; never fail a build for it.
+  }
 }
 
 /** The package's root folder (holds `Dockerfile` and `dist/agent/browser-agent.mjs`). */
@@ -180,6 +206,7 @@ export async function buildBrowserImage(options: BrowserImageOptions = {}): Prom
       );
     });
     progress(`Built the browser image ${tag} (${Math.round((Date.now() - started) / 1000)} s)`);
+    if (options.pruneOld !== false) await pruneOldImages(docker, tag, progress);
     return tag;
   } finally {
     await rm(context, { recursive: true, force: true });

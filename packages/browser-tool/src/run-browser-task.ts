@@ -440,6 +440,7 @@ async function runInDocker(
   let unregister: (() => void) | undefined;
   try {
     const containerEnv: string[] = [
+      'HOME=/tmp',
       `AZURE_OPENAI_ENDPOINT=${endpoint}`,
       `AZURE_OPENAI_DEPLOYMENT_NAME=${parsed.name}`,
       ...(apiVersion ? [`AZURE_OPENAI_API_VERSION=${apiVersion}`] : []),
@@ -480,8 +481,12 @@ async function runInDocker(
       },
       AttachStdout: true,
       AttachStderr: true,
+      // Not root, nothing writable but a private /tmp, no capabilities.
+      User: '65534:65534',
       HostConfig: {
         NetworkMode: 'host',
+        ReadonlyRootfs: true,
+        Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=512m' },
         Memory: options.memory ?? 2 * 1024 ** 3,
         PidsLimit: 1024,
         CapDrop: ['ALL'],
