@@ -2,8 +2,23 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          // End to end (test/): bots in real sandboxes against the emulator. They run after the
+          // unit group and one file at a time, so that every file that creates containers
+          // (src/sandbox's Docker tests too) can count the containers labelled bots.sandbox=1
+          // before and after itself without seeing another file's.
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

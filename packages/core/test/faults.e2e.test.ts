@@ -21,6 +21,7 @@ import {
   lastFeedback,
   lastSequence,
   modelRequests,
+  ownChildProcess,
   removeFolders,
   requestsSince,
   sandboxContainers,
@@ -298,6 +299,7 @@ await bot.dispose();
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       });
       const pid = child.pid!;
+      ownChildProcess(pid);
 
       const id = await Promise.race([
         waitForSleepingContainer(pid),
