@@ -281,7 +281,7 @@ await bot.dispose();
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           PATH: process.env['PATH'] ?? '',
-          DOCKER_HOST: process.env['DOCKER_HOST'] ?? '',
+          ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
           ...botEnv(emulator()),
         },
       });
