@@ -133,7 +133,9 @@ async function hasImage(docker: Docker, tag: string): Promise<boolean> {
     return true;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw new BrowserImageError(`The Docker engine did not answer: ${(error as Error).message}`);
+    throw new BrowserImageError(
+      `No Docker engine answers (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): ${(error as Error).message}. Start one, or use runner: 'local' (Chromium on this host).`,
+    );
   }
 }
 
