@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +25,21 @@ const availability: Availability = await docker.ping().then(
   }),
 );
 
+// A private temporary folder, so that the overlay-folder counts below see only this file's.
+const sharedTemp = tmpdir();
+const privateTemp = mkdtempSync(join(sharedTemp, 'bots-docker-test-'));
+process.env['TMPDIR'] = privateTemp;
+afterAll(() => {
+  process.env['TMPDIR'] = sharedTemp;
+  rmSync(privateTemp, { recursive: true, force: true });
+});
+
+// Only this process's sandboxes count: other test files or runs may share the engine.
 async function sandboxContainers(): Promise<string[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: ['bots.sandbox=1'] } });
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: ['bots.sandbox=1', `bots.pid=${process.pid}`] },
+  });
   return list.map((entry) => entry.Id);
 }
 
