@@ -67,6 +67,9 @@ describeWhen('BrowsingBot in the browser container (Docker engine)', availabilit
     expect(result.iterations).toBe(5);
     expect(result.timings.firstPageMs).toBeGreaterThan(0);
     expect(site.visits).toContain('/results?title=Dune');
+    expect(progress.join('\n')).toMatch(
+      /Browser container \w+ started from bots-browser:\w+ .*auth: token, token refresh channel on/,
+    );
     // The model calls came from the container with the injected bearer token, accepted.
     const issued = emulator.requests
       .ofKind('identity')

@@ -43,6 +43,16 @@ export class BrowsingBot {
     return this.options.tokenProvider;
   }
 
+  /**
+   * Nothing to release: each run's container is removed when the run ends. Present so that a
+   * `BrowsingBot` can be disposed like the other bots (`await using bot = ...`).
+   */
+  async dispose(): Promise<void> {}
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
   /** Does one task. Never throws for model, browser or container failures. */
   run(task: string, options: BrowsingRunOptions = {}): Promise<BrowserTaskResult> {
     return runBrowserTask(task, { ...this.options, ...definedOnly(options) });

@@ -520,6 +520,9 @@ async function runInDocker(
     try {
       await container.start();
       base.timings.startedMs = Date.now() - started;
+      collector.line(
+        `Browser container ${id.slice(0, 12)} started from ${image} (${base.timings.startedMs} ms; auth: ${credentials.auth}${channel ? ', token refresh channel on' : ''})`,
+      );
       if (signal.aborted) return { code: 130 };
       const waited = (await container.wait()) as { StatusCode: number };
       await Promise.race([streamEnded, new Promise((resolve) => setTimeout(resolve, 2_000))]);
