@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { AuthenticationError, ConfigurationError, canInvalidate } from '@bots/auth';
 import { type Emulator, startEmulator } from '@bots/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -278,6 +279,17 @@ describe('createChatModel: request options', () => {
       max_tokens: 4096,
       messages: [{ role: 'user', content: 'ping' }],
     });
+  });
+
+  it('a long-lived signal does not collect abort listeners across calls', async () => {
+    const model = await createChatModel('azure-openai/gpt-4o', {
+      env: { ...emulator.env, ...emulator.keyEnv },
+    });
+    const controller = new AbortController();
+    for (let call = 0; call < 15; call += 1) {
+      await model.complete({ ...hello, signal: controller.signal });
+    }
+    expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1);
   });
 
   it('an AbortSignal cancels the request and rejects with its reason', async () => {

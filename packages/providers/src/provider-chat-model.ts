@@ -32,8 +32,13 @@ export class ProviderChatModel implements ChatModel {
     this.#tokenProvider = options.tokenProvider;
   }
 
-  async complete(request: ChatRequest): Promise<ChatResponse> {
-    request.signal?.throwIfAborted();
+  async complete(callerRequest: ChatRequest): Promise<ChatResponse> {
+    callerRequest.signal?.throwIfAborted();
+    // The SDKs add an abort listener per request and never remove it: give each call a signal of
+    // its own, linked to the caller's, so that a long-lived signal does not collect listeners.
+    const request = callerRequest.signal
+      ? { ...callerRequest, signal: AbortSignal.any([callerRequest.signal]) }
+      : callerRequest;
     try {
       return await this.#send(request);
     } catch (error) {
