@@ -12,6 +12,7 @@ import { SandboxError } from './errors.js';
 import { type ResolvedMount, resolveMounts, SANDBOX_WORKDIR } from './mounts.js';
 import { ensureSandboxImage, hasImage, tarOfFiles } from './sandbox-image.js';
 import { type ShellProcess, ShellSession } from './shell-session.js';
+import { waitForStart } from './wait-for-start.js';
 
 /** Options of a {@link DockerEnvironment}. */
 export interface DockerEnvironmentOptions {
@@ -179,19 +180,7 @@ export class DockerEnvironment implements Environment {
       await this.dispose();
       throw error;
     });
-    const { signal } = options;
-    if (!signal) return this.#starting;
-    signal.throwIfAborted();
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        void this.dispose();
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#starting!.then(resolve, reject).finally(() =>
-        signal.removeEventListener('abort', onAbort),
-      );
-    });
+    await waitForStart(this.#starting, options.signal, () => void this.dispose());
   }
 
   async execute(command: string, options: ExecuteOptions = {}): Promise<CommandResult> {
