@@ -5,33 +5,32 @@ import { type Emulator, startEmulator } from '@bots/emulator';
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
 import { describeWhen, dockerAvailability } from '../test/availability.js';
 import { browserContainers } from '../test/docker-support.js';
-import { libraryScript } from '../test/scripted-browser-model.js';
-import { startTestSite, type TestSite } from '../test/site.js';
 import { ensureBrowserImage } from './browser-image.js';
 import { BrowsingBot } from './browsing-bot.js';
 import { runBrowserTask } from './run-browser-task.js';
+import { type SampleSite, sampleSiteScript, startSampleSite } from './testing/index.js';
 
 const availability = await dockerAvailability();
 
 describeWhen('BrowsingBot in the browser container (Docker engine)', availability, () => {
   let emulator: Emulator;
-  let site: TestSite;
+  let site: SampleSite;
   let image: string;
   let task: string;
   const env = () => ({ ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' });
 
   beforeAll(async () => {
-    emulator = await startEmulator({ script: libraryScript });
+    emulator = await startEmulator({ script: sampleSiteScript });
     // One emulator per file: msal-node keeps the first IDENTITY_ENDPOINT of the process.
     vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
     vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
-    site = await startTestSite();
+    site = await startSampleSite();
     task = `On the site ${site.url} find the shelf of the book "Dune".`;
     image = await ensureBrowserImage({ onProgress: () => undefined });
   }, 900_000);
   afterEach(() => {
     emulator.clearFaults();
-    emulator.setScript(libraryScript);
+    emulator.setScript(sampleSiteScript);
   });
   afterAll(async () => {
     vi.unstubAllEnvs();
@@ -195,7 +194,7 @@ describeWhen('BrowsingBot in the browser container (Docker engine)', availabilit
     });
     emulator.setScript(async (request) => {
       if (request.messages.length > 2) await held;
-      return libraryScript(request);
+      return sampleSiteScript(request);
     });
     const child = spawn(
       process.execPath,

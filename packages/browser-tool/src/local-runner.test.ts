@@ -3,21 +3,20 @@ import { answerReply, commandReply, FakeEnvironment, ScriptedChatModel } from '@
 import { type Emulator, startEmulator } from '@bots/emulator';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { chromiumAvailability, describeWhen } from '../test/availability.js';
-import { libraryScript } from '../test/scripted-browser-model.js';
-import { startTestSite, type TestSite } from '../test/site.js';
 import { browserTool } from './browser-tool.js';
 import { BrowsingBot } from './browsing-bot.js';
+import { type SampleSite, sampleSiteScript, startSampleSite } from './testing/index.js';
 
 describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), () => {
   let emulator: Emulator;
-  let site: TestSite;
+  let site: SampleSite;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ script: libraryScript });
+    emulator = await startEmulator({ script: sampleSiteScript });
     // One emulator per file: msal-node keeps the first IDENTITY_ENDPOINT of the process.
     vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
     vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
-    site = await startTestSite();
+    site = await startSampleSite();
   });
   afterAll(async () => {
     vi.unstubAllEnvs();

@@ -2,10 +2,9 @@ import { type Emulator, startEmulator } from '@bots/emulator';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { describeWhen, dockerAvailability } from '../test/availability.js';
 import { browserContainers } from '../test/docker-support.js';
-import { libraryScript } from '../test/scripted-browser-model.js';
-import { startTestSite, type TestSite } from '../test/site.js';
 import { ensureBrowserImage } from './browser-image.js';
 import { BrowsingBot } from './browsing-bot.js';
+import { type SampleSite, sampleSiteScript, startSampleSite } from './testing/index.js';
 
 const availability = await dockerAvailability();
 
@@ -16,13 +15,13 @@ describeWhen(
   availability,
   () => {
     let emulator: Emulator;
-    let site: TestSite;
+    let site: SampleSite;
 
     beforeAll(async () => {
-      emulator = await startEmulator({ script: libraryScript, tokenLifetimeSeconds: 3 });
+      emulator = await startEmulator({ script: sampleSiteScript, tokenLifetimeSeconds: 3 });
       vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
       vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
-      site = await startTestSite();
+      site = await startSampleSite();
       await ensureBrowserImage();
     }, 900_000);
     afterAll(async () => {

@@ -1,6 +1,13 @@
-// The emulator's scripted model for the browser tests: a function of the conversation that
-// reads the latest page description and picks the next action, as a real model would.
-import type { ModelRequest, ScriptStep } from '@bots/emulator';
+/**
+ * A scripted "model" for the sample site: a function of the conversation (usable as a script of
+ * `@bots/emulator`) that reads the latest page description and picks the next browser action,
+ * as a real model would: open the site, click "Catalog search", type the title, submit, answer.
+ */
+
+/** The part of a model request the script reads (the emulator's `ModelRequest` fits). */
+export interface ScriptRequest {
+  messages: readonly { role: string; content: string }[];
+}
 
 const reply = (thoughts: string, command: string, done = false) =>
   JSON.stringify({ task_done: done, thoughts, command });
@@ -13,8 +20,8 @@ function element(page: string, pattern: RegExp): string | undefined {
   return undefined;
 }
 
-/** Finds the shelf of the book named in the task on the test site. */
-export function libraryScript(request: ModelRequest): ScriptStep {
+/** Finds the shelf of the book named in the task on the sample site. Returns the reply text. */
+export function sampleSiteScript(request: ScriptRequest): string {
   const messages = request.messages;
   const task =
     messages.find((message) => message.role === 'user' && message.content.startsWith('Task:'))

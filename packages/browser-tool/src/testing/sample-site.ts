@@ -1,6 +1,8 @@
-// A small web site served on loopback for the tests: a home page with links, an about page, a
-// search form and a results page. Answering "which shelf is Dune on?" needs a click (to the
-// catalog), a form fill and a submit.
+/**
+ * A small web site served on loopback, for tests, benchmarks and offline demos: a home page with
+ * links, an about page, a catalog search form and a results page. Answering "which shelf is Dune
+ * on?" needs a click (to the catalog), a form fill and a submit.
+ */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -10,14 +12,21 @@ function page(title: string, body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
 }
 
-export interface TestSite {
+/** The running sample site. */
+export interface SampleSite {
   url: string;
   /** Paths requested so far, in order. */
   visits: string[];
   close(): Promise<void>;
 }
 
-export async function startTestSite(): Promise<TestSite> {
+/** A task on the sample site that needs a click and a form fill; its answer is `shelf B-42`. */
+export function sampleTask(siteUrl: string, book = 'Dune'): string {
+  return `On the site ${siteUrl} find the shelf of the book "${book}".`;
+}
+
+/** Starts the sample site on 127.0.0.1 (random port). */
+export async function startSampleSite(): Promise<SampleSite> {
   const visits: string[] = [];
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');

@@ -1,0 +1,2 @@
+export { type ScriptRequest, sampleSiteScript } from './sample-script.js';
+export { type SampleSite, sampleTask, startSampleSite } from './sample-site.js';
