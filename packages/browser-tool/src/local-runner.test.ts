@@ -76,4 +76,28 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
       await bot.dispose();
     }
   });
+
+  test('abort and timeout stop the local browser too', async () => {
+    const bot = new BrowsingBot({
+      model: 'azure-openai/gpt-4o',
+      env: { ...emulator.env, ...emulator.keyEnv },
+      runner: 'local',
+    });
+    const controller = new AbortController();
+    emulator.inject({ delayMs: 1_000 }, { times: 10, kinds: ['azure-openai'] });
+    const aborted = await bot.run(`On the site ${site.url} find the shelf of the book "Dune".`, {
+      signal: controller.signal,
+      onStep: () => controller.abort(),
+    });
+    expect([aborted.status, aborted.error?.name]).toEqual(['aborted', 'RunAbortedError']);
+    emulator.clearFaults();
+    emulator.inject({ delayMs: 30_000 }, { times: 2, kinds: ['azure-openai'] });
+    const started = Date.now();
+    const timedOut = await bot.run(`On the site ${site.url} find the shelf of the book "Dune".`, {
+      timeoutMs: 2_000,
+    });
+    emulator.clearFaults();
+    expect([timedOut.status, timedOut.error?.name]).toEqual(['timeout', 'RunTimeoutError']);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
