@@ -102,6 +102,7 @@ describeWhen('BrowsingBot in the browser container (Docker engine)', availabilit
       { invalidate: () => inner.invalidate() },
     );
     const progress: string[] = [];
+    emulator.requests.clear();
     const result = await runBrowserTask(task, {
       model: 'azure-openai/gpt-4o',
       env: env(),
@@ -111,6 +112,15 @@ describeWhen('BrowsingBot in the browser container (Docker engine)', availabilit
     });
     expect(result.status).toBe('success');
     expect(tokens.length).toBeGreaterThan(0);
+    // The first model call from the container carried exactly the token injected at start.
+    const injected = JSON.parse(
+      Buffer.from(tokens[0]?.split('.')[1] ?? '', 'base64url').toString(),
+    ) as { jti: string };
+    expect(emulator.requests.ofKind('azure-openai')[0]?.auth).toMatchObject({
+      scheme: 'bearer',
+      accepted: true,
+      tokenId: injected.jti,
+    });
     const history = execFileSync('docker', ['history', '--no-trunc', image], { encoding: 'utf8' });
     const inspect = execFileSync('docker', ['image', 'inspect', image], { encoding: 'utf8' });
     const everything = [history, inspect, JSON.stringify(result), progress.join('\n')].join('\n');
