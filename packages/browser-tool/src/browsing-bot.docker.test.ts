@@ -235,13 +235,13 @@ describeWhen('BrowsingBot in the browser container (Docker engine)', availabilit
       });
     });
     try {
-      expect(await browserContainers()).toHaveLength(1);
+      expect(await browserContainers(child.pid)).toHaveLength(1);
       child.kill('SIGINT');
       expect(await exited).toBe('SIGINT');
     } finally {
       release();
     }
     expect(output).not.toContain('FINISHED');
-    expect(await browserContainers()).toEqual([]);
+    expect(await browserContainers(child.pid)).toEqual([]);
   });
 });
