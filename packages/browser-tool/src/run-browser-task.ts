@@ -19,8 +19,8 @@ export type {
 
 /**
  * Runs one browser task and returns the same result shape as the bots of `@bots/core`. Never
- * throws for model, browser or container failures (they are in the result); rejects only for
- * invalid options.
+ * throws for configuration, model, browser or container failures (they are in the result);
+ * rejects only for invalid arguments (an empty task, an unknown runner).
  *
  * Docker runner: the token provider is called right before the container starts and its token
  * injected as `AZURE_OPENAI_AD_TOKEN`; the container asks the host's token channel (loopback,
@@ -111,7 +111,9 @@ export async function runBrowserTask(
     });
   } catch (error) {
     if (why) return interrupted();
-    if (error instanceof ConfigurationError) throw error;
+    // Like the bots of @bots/core: a configuration problem found when the run starts (no
+    // credential, no endpoint, a model the runner cannot use) is a failed run with a
+    // ConfigurationError that says what to set; only invalid arguments reject.
     const name = error instanceof Error && error.name !== 'Error' ? error.name : 'BrowserTaskError';
     return finish({
       status: 'failed',
