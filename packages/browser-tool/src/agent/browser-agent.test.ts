@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answerReply, commandReply, ScriptedChatModel } from '@bots/core/testing';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { CHROMIUM, chromiumAvailability, describeWhen } from '../../test/availability.js';
+import { parseStepLine } from '../agent-output.js';
+import { runBrowserAgent } from './browser-agent.js';
+
+describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://x');
+      response.writeHead(200, { 'content-type': 'text/html' });
+      if (path.pathname === '/order') {
+        response.end(
+          `<title>Order</title><p>Ordered ${path.searchParams.get('q')} in ${path.searchParams.get('color')}</p>`,
+        );
+        return;
+      }
+      response.end(`<title>Form</title><form action="/order">
+        <input name="q" aria-label="Query">
+        <select name="color" aria-label="Colour"><option>Red</option><option>Blue</option></select>
+        </form><div style="height:3000px"></div><p>Bottom of the page</p>`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => {
+    server?.close();
+  });
+
+  test('open, type, select, press, back, scroll, read, errors, answer', async () => {
+    const lines: string[] = [];
+    const model = new ScriptedChatModel({
+      replies: [
+        commandReply(`open ${url}`),
+        commandReply('type 1 "tea"'),
+        commandReply('select 2 Blue'),
+        commandReply('click 99'),
+        commandReply('dance'),
+        commandReply('press Enter'),
+        commandReply('back'),
+        commandReply('scroll down'),
+        commandReply('read'),
+        'not json',
+        answerReply('Ordered tea in Blue'),
+      ],
+    });
+    const outcome = await runBrowserAgent({
+      task: 'Order tea in blue',
+      model,
+      emit: (line) => lines.push(line),
+      executablePath: CHROMIUM,
+      actionTimeoutMs: 2_000,
+    });
+    expect(outcome).toMatchObject({ status: 'success', answer: 'Ordered tea in Blue' });
+    expect(lines.at(-1)).toBe('Final Result: Ordered tea in Blue');
+    const steps = lines.map(parseStepLine).filter((step) => step !== undefined);
+    const byCommand = Object.fromEntries(steps.map((step) => [step.command, step]));
+    expect(byCommand[`open ${url}`]?.output).toMatch(
+      /\[1\] input type=text name="q" label="Query"/,
+    );
+    expect(byCommand['type 1 "tea"']?.output).toMatch(/value="tea"/);
+    expect(byCommand['click 99']?.exitCode).toBe(1);
+    expect(byCommand.dance).toMatchObject({
+      exitCode: 1,
+      output: expect.stringMatching(/unknown command "dance"/),
+    });
+    expect(byCommand['press Enter']?.output).toMatch(/Ordered tea in Blue/);
+    expect(byCommand.back?.url).toBe(url);
+    expect(byCommand.read?.output).toMatch(/Bottom of the page/);
+    expect(steps.some((step) => step.kind === 'format-error')).toBe(true);
+    // The model saw each result as "Exit code: N" and the page.
+    expect(model.calls[2]?.messages.at(-1)?.content).toMatch(/^Exit code: 0\nOutput:\nURL: /);
+    expect(model.calls.every((call) => call.json === true)).toBe(true);
+  });
+
+  test('a model that never answers stops at maxSteps', async () => {
+    const model = new ScriptedChatModel({ replies: () => commandReply('read') });
+    const outcome = await runBrowserAgent({
+      task: 'loop',
+      model,
+      emit: () => undefined,
+      executablePath: CHROMIUM,
+      maxSteps: 3,
+    });
+    expect(outcome).toMatchObject({ status: 'failed', error: { name: 'MaxIterationsError' } });
+    expect(model.calls).toHaveLength(3);
+  });
+});
