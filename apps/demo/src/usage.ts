@@ -10,7 +10,11 @@ Usage:
   bots read <dir> "<question>"      answer questions about a folder (mounted read-only)
   bots write <dir> "<task>"         change files in a folder (mounted read-write)
   bots logs <file> ["<question>"]   find why a run failed, from one log file (read-only)
-  bots browse "<task>"              (not available yet)
+  bots browse ["<task>"] [--model azure-openai/<deployment>] [--allow-host <host>]...
+                                    a browser agent does the task (Chromium in the browser
+                                    image, or this host's); without --model: offline, on a
+                                    sample site, with scripted replies
+  bots browse --build-image         build the browser image (else built on first use)
   bots doctor [--model <provider/name>] [--json]
                                     auth method, token audience and expiry, endpoint,
                                     Docker and bubblewrap
@@ -28,7 +32,11 @@ Options of run, read, write and logs:
   --json                        print the result object as JSON on stdout
   -h, --help                    this text
 
-Without --model, BOTS_MODEL is used, else azure-openai/<deployment> from
+Options of browse: --model, --sandbox docker|local (the browser image, or this host's
+Chromium), --allow-host <host> (names the browser may resolve besides loopback and the
+task's own URLs; * for any), --max-iterations, --timeout, --json.
+
+run, read, write and logs without --model use BOTS_MODEL, else azure-openai/<deployment> from
 AZURE_OPENAI_DEPLOYMENT_NAME (or OPEN_AI_DEPLOYMENT_NAME).
 Auth: AZURE_AUTH_METHOD=azure_ad for Entra ID tokens (no key), or the provider's API key.
 

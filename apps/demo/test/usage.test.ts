@@ -71,10 +71,4 @@ describe('usage and configuration errors exit 2 with the message, no stack trace
       expect(run.stdout).toContain('Exit codes');
     }
   });
-
-  test('browse is a stub that says it is not available yet and exits 2', async () => {
-    const run = await runCli(['browse', 'open example.com']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('bots browse is not available yet');
-  });
 });

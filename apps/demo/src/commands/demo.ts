@@ -7,6 +7,7 @@ import { createChatModel } from '@bots/providers';
 import { positionals } from '../arguments.js';
 import { type CommandContext, EXIT } from '../command-context.js';
 import { DEMO_QUESTION, demoScript } from '../demo-script.js';
+import { useEmulatorIdentity } from '../offline.js';
 import { style } from '../progress.js';
 import { parseBotArgs, runBot } from '../run-bot.js';
 import { sampleFolder } from '../sample-folder.js';
@@ -19,21 +20,6 @@ import {
 
 /** The deployment name the offline demo asks the emulator for (any name is served). */
 const DEMO_MODEL = 'azure-openai/gpt-4o-mini';
-
-/**
- * Variables that would make `DefaultAzureCredential` (or the model client) look elsewhere than the
- * emulator. The demo removes them from its own process only.
- */
-const FOREIGN_CREDENTIAL_VARIABLES = [
-  'AZURE_CLIENT_ID',
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'AZURE_USERNAME',
-  'MSI_ENDPOINT',
-  'MSI_SECRET',
-];
 
 /** `bots demo`: offline with the emulator and scripted replies; `--model` runs the same question against a real model. */
 export async function demo(context: CommandContext): Promise<number> {
@@ -73,12 +59,7 @@ export async function demo(context: CommandContext): Promise<number> {
   const emulator = await startEmulator({ script: demoScript() });
   let fake: FakeEnvironment | undefined;
   try {
-    // @azure/identity reads the managed-identity endpoint from process.env.
-    for (const name of FOREIGN_CREDENTIAL_VARIABLES) delete process.env[name];
-    process.env.IDENTITY_ENDPOINT = emulator.env.IDENTITY_ENDPOINT;
-    process.env.IDENTITY_HEADER = emulator.env.IDENTITY_HEADER;
-    process.env.AZURE_TOKEN_CREDENTIALS = 'ManagedIdentityCredential';
-    const modelEnv = { ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' };
+    const modelEnv = useEmulatorIdentity(emulator);
     context.stderr(
       `bots: emulator at ${emulator.urls.base}; AZURE_AUTH_METHOD=azure_ad, managed identity at IDENTITY_ENDPOINT=${emulator.urls.identity}\n`,
     );

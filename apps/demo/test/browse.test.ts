@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { hostsInTask } from '../src/commands/browse.js';
+import { dockerContainersWithLabel } from '../src/docker-probe.js';
+import { cleanEnv, dockerAnswers, runCli } from './helpers.js';
+
+const docker = await dockerAnswers();
+const chromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+const inCI = Boolean(process.env.CI);
+if (!docker && !inCI)
+  console.warn('SKIPPED: the Docker browse test: no Docker engine answers (required in CI).');
+if (!chromium && !inCI)
+  console.warn(
+    'SKIPPED: the local browse tests: no Chromium at /usr/bin/chromium (required in CI).',
+  );
+
+const ANSWER = 'The book "Dune" is on shelf B-42.';
+
+/** Browser containers of a CLI process, running or not. */
+async function browserContainersOf(pid: number): Promise<string[]> {
+  const ofPid = new Set(await dockerContainersWithLabel(process.env, `bots.pid=${pid}`));
+  return (await dockerContainersWithLabel(process.env, 'bots.browser=1')).filter((id) =>
+    ofPid.has(id),
+  );
+}
+
+describe('bots browse (offline: emulator, managed identity, scripted replies, sample site)', () => {
+  test.skipIf(!chromium && !inCI)(
+    `--sandbox local answers the sample task with this host's Chromium${chromium ? '' : ' (skipped: no Chromium)'}`,
+    async () => {
+      const run = await runCli(['browse', '--sandbox', 'local'], { timeoutMs: 90_000 });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe(`${ANSWER}\n`);
+      expect(run.stderr).toMatch(/bots browse: OFFLINE\. The model replies are SCRIPTED/);
+      expect(run.stderr).toMatch(/bots: browser: this host's Chromium at .* \(--sandbox local\)/);
+      expect(run.stderr).toMatch(/bots: sample site at http:\/\/127\.0\.0\.1:\d+\//);
+      // each browser action is a progress step on stderr
+      expect(run.stderr).toMatch(/\$ open http:\/\/127\.0\.0\.1:\d+\//);
+      expect(run.stderr).toContain('$ type 1 "Dune"');
+      expect(run.stderr).toMatch(
+        /5 model calls, 1 identity call; every model call carried an Entra ID bearer token/,
+      );
+      expect(run.stderr).not.toContain('eyJ');
+      expect(run.stdout).not.toContain('eyJ');
+    },
+    120_000,
+  );
+
+  test.skipIf(!chromium && !inCI)(
+    `a task of the user's own goes to the sample site; --json prints the result${chromium ? '' : ' (skipped: no Chromium)'}`,
+    async () => {
+      const run = await runCli(
+        ['browse', 'Find the shelf of the book "Emma".', '--sandbox', 'local', '--json'],
+        { timeoutMs: 90_000 },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout) as {
+        status: string;
+        result: string;
+        runner: string;
+        auth: string;
+        steps: { command: string }[];
+      };
+      expect(result).toMatchObject({
+        status: 'success',
+        result: 'The book "Emma" is on shelf A-07.',
+        runner: 'local',
+        auth: 'token',
+      });
+      expect(result.steps.map((step) => step.command)).toContain('type 1 "Emma"');
+      expect(run.stdout).not.toContain('eyJ');
+    },
+    120_000,
+  );
+
+  test.skipIf(!docker && !inCI)(
+    `by default runs in the browser image when Docker answers, and leaves no container${docker ? '' : ' (skipped: no Docker engine)'}`,
+    async () => {
+      // The image may have to be built here (minutes, once per machine).
+      const run = await runCli(['browse'], { timeoutMs: 900_000 });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe(`${ANSWER}\n`);
+      expect(run.stderr).toMatch(/bots: browser: the browser image in Docker \(engine/);
+      expect(run.stderr).toMatch(/Browser container \w+ started from bots-browser:\w+/);
+      expect(run.stderr).toMatch(/first page loaded \d+ ms after the start/);
+      expect(run.stderr).toMatch(
+        /5 model calls, 1 identity call; every model call carried an Entra ID bearer token/,
+      );
+      expect(run.stderr).not.toContain('eyJ');
+      expect(await browserContainersOf(run.pid)).toEqual([]);
+    },
+    960_000,
+  );
+});
+
+describe('bots browse: bad input exits 2 with a message that says how to fix it', () => {
+  test.each([
+    [['browse', '--sandbox', 'vm'], /--sandbox must be docker \(the browser image\) or local/],
+    [
+      ['browse', '--allow-host', 'not a host'],
+      /--allow-host takes a host name such as example\.com/,
+    ],
+    [['browse', '--max-iterations', '0'], /--max-iterations must be a whole number of 1 or more/],
+    [['browse', '--timeout', 'soon'], /--timeout must be a number of seconds above 0/],
+    [['browse', '--model', 'azure-openai/gpt-4o'], /browse: missing <task>/],
+    [['browse', 'one', 'two'], /browse: unexpected argument "two"/],
+    [['browse', '--build-image', 'extra'], /unexpected argument "extra"/],
+    [['browse', '--frobnicate'], /browse: Unknown option '--frobnicate'/],
+  ])('%j', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  test('a real model with no credential configured is a configuration error (exit 2)', async () => {
+    const run = await runCli(
+      [
+        'browse',
+        'What is on http://127.0.0.1:9/ ?',
+        '--model',
+        'azure-openai/gpt-4o',
+        '--sandbox',
+        'local',
+      ],
+      { env: cleanEnv({ CHROMIUM_PATH: process.execPath }) },
+    );
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(
+      /ConfigurationError: .*no credential for Azure OpenAI.*AZURE_AUTH_METHOD=azure_ad/,
+    );
+  });
+
+  test('--sandbox local without Chromium says how to install it', async () => {
+    const run = await runCli(['browse', '--sandbox', 'local'], {
+      env: cleanEnv({ CHROMIUM_PATH: '/nonexistent/chromium' }),
+    });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(
+      /no Chromium at \/nonexistent\/chromium.*apt-get install -y chromium/,
+    );
+  });
+});
+
+test('hostsInTask lists the hosts of the URLs in a task, not loopback', () => {
+  expect(
+    hostsInTask(
+      'Compare https://example.com/a and http://docs.example.org:8080/x?y=1 with http://127.0.0.1:3000/',
+    ),
+  ).toEqual(['example.com', 'docs.example.org']);
+  expect(hostsInTask('no address here')).toEqual([]);
+});
