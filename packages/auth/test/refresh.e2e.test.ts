@@ -6,8 +6,12 @@ import { tokenProviderFromEnv } from '../src/index.js';
 // The real @azure/identity ManagedIdentityCredential gets tokens that live 3 seconds from the
 // emulator's managed-identity endpoint over HTTP; the real openai client sends them to the
 // emulator's Azure OpenAI endpoint, which verifies signature, audience and expiry.
-const LIFETIME_SECONDS = 3;
-const RUN_MS = 10_000;
+// The emulator runs in this process and writes `exp` in whole seconds, so a token handed out with
+// a tenth of its life left (the usable margin) must reach it within that tenth while 50 callers
+// load the same event loop: 5-second tokens leave 0.4-0.5 s; 3-second ones (0.2-0.3 s) were
+// seen to fail on a loaded 2-core machine.
+const LIFETIME_SECONDS = 5;
+const RUN_MS = 16_000;
 const CALLERS = 50;
 
 let emulator: Emulator;
@@ -23,7 +27,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
-describe('token refresh against the emulator (managed_identity, 3-second tokens)', () => {
+describe('token refresh against the emulator (managed_identity, 5-second tokens)', () => {
   it('serves 50 concurrent callers across several expiries with one fetch per token and no expired token', async () => {
     const provider = await tokenProviderFromEnv({
       env: { AZURE_AUTH_METHOD: 'managed_identity' },
@@ -53,7 +57,7 @@ describe('token refresh against the emulator (managed_identity, 3-second tokens)
         if (identityCallsAfterFirstToken < 0) {
           identityCallsAfterFirstToken = emulator.tokenRequestCount - identityCallsBefore;
         }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
     await Promise.all(Array.from({ length: CALLERS }, caller));
