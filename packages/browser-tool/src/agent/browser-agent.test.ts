@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerReply, commandReply, ScriptedChatModel } from '@bots/core/testing';
@@ -89,4 +90,67 @@ describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), (
     expect(outcome).toMatchObject({ status: 'failed', error: { name: 'MaxIterationsError' } });
     expect(model.calls).toHaveLength(3);
   });
+
+  test('the browser starts while the model chooses the first action', async () => {
+    const events: string[] = [];
+    const model = new ScriptedChatModel({
+      replies: [
+        () => {
+          events.push('first model call');
+          return commandReply(`open ${url}`);
+        },
+        answerReply('done'),
+      ],
+    });
+    const outcome = await runBrowserAgent({
+      task: 'Open the page',
+      model,
+      emit: (line) => {
+        if (line.startsWith('Browser started')) events.push('browser started');
+      },
+      executablePath: CHROMIUM,
+    });
+    expect(outcome.status).toBe('success');
+    // Sequential start would have the browser up before the model is asked anything.
+    expect(events).toEqual(['first model call', 'browser started']);
+  });
+
+  test('a model that fails before the browser is up: a failed outcome, and the browser still closes', async () => {
+    const model = {
+      async complete(): Promise<never> {
+        throw Object.assign(new Error('401 from the model'), { name: 'AuthenticationError' });
+      },
+    };
+    const outcome = await runBrowserAgent({
+      task: 'Open the page',
+      model: model as unknown as Parameters<typeof runBrowserAgent>[0]['model'],
+      emit: () => undefined,
+      executablePath: CHROMIUM,
+    });
+    expect(outcome).toMatchObject({ status: 'failed', error: { name: 'AuthenticationError' } });
+    // The launch in flight (~1 s) ends with the browser closed: watch our Chromium children for
+    // 6 s; at the end there must be none.
+    let children = chromiumChildren();
+    for (let waited = 0; waited < 6_000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      children = chromiumChildren();
+    }
+    expect(children).toEqual([]);
+  });
 });
+
+/** Chromium processes whose parent is this test process (`ps` exits 1 when there are none). */
+function chromiumChildren(): string[] {
+  let out = '';
+  try {
+    out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], {
+      encoding: 'utf8',
+    });
+  } catch {
+    out = '';
+  }
+  return out
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /chrom/i.test(line));
+}

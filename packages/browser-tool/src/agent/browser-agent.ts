@@ -75,20 +75,32 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
   const onAbort = () => void browser?.close().catch(() => undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
   let index = 0;
+  // The browser starts while the model thinks about its first action: the two are independent,
+  // so the first page is reached after max(browser start, first model call), not their sum.
+  let launching: Promise<Page> | undefined;
+  let launched = false;
   try {
     if (signal?.aborted) throw abortError(signal);
-    const { chromium } = await import('playwright-core');
-    const launchStarted = Date.now();
-    browser = await chromium.launch({
-      executablePath: options.executablePath ?? '/usr/bin/chromium',
-      headless: true,
-      // playwright gives the browser a fresh temporary profile of its own.
-      args: chromiumFlags({ allowHosts: options.allowHosts }),
-      timeout: 60_000,
+    launching = (async () => {
+      const { chromium } = await import('playwright-core');
+      const launchStarted = Date.now();
+      browser = await chromium.launch({
+        executablePath: options.executablePath ?? '/usr/bin/chromium',
+        headless: true,
+        // playwright gives the browser a fresh temporary profile of its own.
+        args: chromiumFlags({ allowHosts: options.allowHosts }),
+        timeout: 60_000,
+      });
+      if (signal?.aborted) throw abortError(signal);
+      const context = await browser.newContext({ serviceWorkers: 'block' });
+      const page = await context.newPage();
+      emit(`Browser started (${Date.now() - launchStarted} ms)`);
+      return page;
+    })().finally(() => {
+      launched = true;
     });
-    emit(`Browser started (${Date.now() - launchStarted} ms)`);
-    const context = await browser.newContext({ serviceWorkers: 'block' });
-    const page: Page = await context.newPage();
+    launching.catch(() => undefined); // awaited before the first action; never unhandled
+    let page: Page | undefined;
     const messages: ChatMessage[] = [
       { role: 'system', content: browserSystemPrompt() },
       {
@@ -160,6 +172,7 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
         exitCode = 1;
         output = `Error: ${action}.`;
       } else {
+        page ??= await launching;
         try {
           await performAction(page, action, actionTimeoutMs);
           const snapshot = await snapshotPage(
@@ -174,7 +187,7 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
             (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
           output = `Error: ${message}`;
           try {
-            output += `\n${describeSnapshot(await snapshotPage(page, maxPageChars))}`;
+            if (page) output += `\n${describeSnapshot(await snapshotPage(page, maxPageChars))}`;
           } catch {
             // The page is gone; the error says enough.
           }
@@ -187,7 +200,7 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
         command: reply.command,
         exitCode,
         output: output.length > 2_000 ? `${output.slice(0, 2_000)}…` : output,
-        url: page.url(),
+        url: page?.url() ?? 'about:blank',
         modelDurationMs,
         commandDurationMs: Date.now() - commandStarted,
         ...(usage ? { usage } : {}),
@@ -215,7 +228,10 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
     );
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await browser?.close().catch(() => undefined);
+    const close = () => browser?.close().catch(() => undefined);
+    // A browser still starting (the model answered, or failed, first) is closed once it is up.
+    if (launching && !launched) void launching.then(close, close);
+    else await close();
   }
 }
 
