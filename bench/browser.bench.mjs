@@ -2,37 +2,17 @@
 // small-site task (open, click, form fill, submit, answer), in the browser container and with the
 // host's Chromium (local runner). Model: the emulator's scripted replies for the sample site,
 // keyless through AZURE_AUTH_METHOD=azure_ad and the emulator's managed-identity endpoint.
-
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dockerAnswers, median, root } from './support.mjs';
 
 export const name = 'browser';
 /** The browser image may have to be built first (minutes, once per machine). */
 export const timeoutMs = 900_000;
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const toolDist = join(root, 'packages', 'browser-tool', 'dist');
 const RUNS = 5; // timed, after one warm-up run per runner
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-async function dockerAnswers() {
-  try {
-    const Docker = createRequire(join(root, 'packages', 'browser-tool', 'package.json'))(
-      'dockerode',
-    );
-    let timer;
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error('no answer in 2 s')), 2_000);
-    });
-    await Promise.race([new Docker().ping(), timeout]).finally(() => clearTimeout(timer));
-    return { available: true };
-  } catch (error) {
-    return { available: false, reason: error?.message ?? String(error) };
-  }
-}
 
 export async function run(report) {
   const tool = await import(pathToFileURL(join(toolDist, 'index.js')).href);

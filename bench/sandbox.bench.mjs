@@ -1,12 +1,11 @@
 // @bots/core: sandbox command round trip (Docker and local bubblewrap), bot creation to first
 // command executed, and the agent loop's own cost per step (model and command excluded).
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dockerAnswers, median, quantile, root } from './support.mjs';
 
 export const name = 'core';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const coreDist = join(root, 'packages', 'core', 'dist');
 
 const ROUND_TRIP_WARMUP = 20;
@@ -14,28 +13,6 @@ const ROUND_TRIPS = 200;
 const BOT_STARTS = 5;
 const LOOP_STEPS = 200;
 const LOOP_RUNS = 3; // after one warm-up run
-
-function quantile(values, q) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-const median = (values) => quantile(values, 0.5);
-
-/** Whether a Docker engine answers (DOCKER_HOST honoured), within 2 s. */
-async function dockerAnswers() {
-  try {
-    const Docker = createRequire(join(root, 'packages', 'core', 'package.json'))('dockerode');
-    const docker = new Docker();
-    let timer;
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error('no answer in 2 s')), 2_000);
-    });
-    await Promise.race([docker.ping(), timeout]).finally(() => clearTimeout(timer));
-    return { available: true };
-  } catch (error) {
-    return { available: false, reason: error?.message ?? String(error) };
-  }
-}
 
 export async function run(report) {
   const core = await import(pathToFileURL(join(coreDist, 'index.js')).href);
