@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotsError } from '@bots/auth';
+import { followImageBuild, hasImage } from '@bots/core';
 import type Docker from 'dockerode';
 
 /** Repository of the browser image; the tag is derived from its build context. */
@@ -122,17 +123,16 @@ export function browserImageTag(): string {
   return `${BROWSER_IMAGE_REPOSITORY}:${hash.slice(0, 12)}`;
 }
 
-async function defaultDocker(): Promise<Docker> {
+/** A Docker client from `DOCKER_HOST` (dockerode is loaded only when a container is needed). */
+export async function defaultDocker(): Promise<Docker> {
   const { default: DockerClient } = await import('dockerode');
   return new DockerClient();
 }
 
-async function hasImage(docker: Docker, tag: string): Promise<boolean> {
+async function hasBrowserImage(docker: Docker, tag: string): Promise<boolean> {
   try {
-    await docker.getImage(tag).inspect();
-    return true;
+    return await hasImage(docker, tag);
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
     throw new BrowserImageError(
       `No Docker engine answers (DOCKER_HOST=${process.env['DOCKER_HOST'] ?? 'unset'}): ${(error as Error).message}. Start one, or use runner: 'local' (Chromium on this host).`,
     );
@@ -177,36 +177,15 @@ export async function buildBrowserImage(options: BrowserImageOptions = {}): Prom
         ...(networkMode ? { networkmode: networkMode } : {}),
       },
     );
-    await new Promise<void>((resolve, reject) => {
-      let failure: string | undefined;
-      const onAbort = () =>
-        reject(new BrowserImageError(`Stopped waiting for the build of ${tag}.`));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      docker.modem.followProgress(
-        stream,
-        (error: Error | null) => {
-          options.signal?.removeEventListener('abort', onAbort);
-          if (error)
-            reject(
-              new BrowserImageError(`Building the browser image ${tag} failed: ${error.message}`),
-            );
-          else if (failure)
-            reject(new BrowserImageError(`Building the browser image ${tag} failed: ${failure}`));
-          else resolve();
-        },
-        (event: {
-          stream?: string;
-          status?: string;
-          error?: string;
-          errorDetail?: { message?: string };
-        }) => {
-          if (event.error) failure = event.errorDetail?.message ?? event.error;
-          const text = event.stream ?? event.status;
-          if (!text) return;
-          for (const line of text.split('\n')) if (line.trim()) progress(line.trimEnd());
-        },
+    try {
+      await followImageBuild(docker, stream, progress, options.signal);
+    } catch (error) {
+      throw new BrowserImageError(
+        options.signal?.aborted
+          ? `Stopped waiting for the build of ${tag}.`
+          : `Building the browser image ${tag} failed: ${(error as Error).message}`,
       );
-    });
+    }
     progress(`Built the browser image ${tag} (${Math.round((Date.now() - started) / 1000)} s)`);
     if (options.pruneOld !== false) await pruneOldImages(docker, tag, progress);
     return tag;
@@ -222,6 +201,6 @@ export async function buildBrowserImage(options: BrowserImageOptions = {}): Prom
 export async function ensureBrowserImage(options: BrowserImageOptions = {}): Promise<string> {
   const docker = options.docker ?? (await defaultDocker());
   const tag = options.tag ?? browserImageTag();
-  if (await hasImage(docker, tag)) return tag;
+  if (await hasBrowserImage(docker, tag)) return tag;
   return buildBrowserImage({ ...options, docker, tag });
 }

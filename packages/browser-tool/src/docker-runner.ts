@@ -6,7 +6,7 @@ import { registerCleanup } from '@bots/core';
 import { parseModel } from '@bots/providers';
 import type Docker from 'dockerode';
 import { LineSplitter } from './agent-output.js';
-import { ensureBrowserImage } from './browser-image.js';
+import { defaultDocker, ensureBrowserImage } from './browser-image.js';
 import {
   type BrowserTaskOptions,
   type Env,
@@ -17,11 +17,6 @@ import {
 import { resolveCredentials, resolveModelString } from './credentials.js';
 import type { OutputCollector } from './output-collector.js';
 import { startTokenChannel, type TokenChannel } from './token-channel.js';
-
-async function defaultDocker(): Promise<Docker> {
-  const { default: DockerClient } = await import('dockerode');
-  return new DockerClient();
-}
 
 function removeWithCli(id: string): boolean {
   try {

@@ -12,8 +12,9 @@ import {
 } from '@bots/emulator';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { hasImage } from '../src/sandbox/docker-images.js';
 import { LocalEnvironment } from '../src/sandbox/local-environment.js';
-import { hasImage, SANDBOX_IMAGE } from '../src/sandbox/sandbox-image.js';
+import { SANDBOX_IMAGE } from '../src/sandbox/sandbox-image.js';
 import type { Availability } from '../src/sandbox/sandbox-test-support.js';
 
 export { describeWhen, hashTree } from '../src/sandbox/sandbox-test-support.js';

@@ -8,9 +8,10 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { CommandResult, Environment, ExecuteOptions, Mount } from '../environment.js';
 import { registerCleanup } from './cleanup-registry.js';
+import { hasImage } from './docker-images.js';
 import { SandboxError } from './errors.js';
 import { type ResolvedMount, resolveMounts, SANDBOX_WORKDIR } from './mounts.js';
-import { ensureSandboxImage, hasImage, tarOfFiles } from './sandbox-image.js';
+import { ensureSandboxImage, tarOfFiles } from './sandbox-image.js';
 import { type ShellProcess, ShellSession } from './shell-session.js';
 import { waitForStart } from './wait-for-start.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { defaultDocker, followImageBuild, hasImage } from './docker-images.js';
 import { SandboxError } from './errors.js';
 
 /**
@@ -94,22 +95,6 @@ export function tarOfFiles(files: Record<string, TarFile>): Buffer {
   return Buffer.concat(parts);
 }
 
-async function defaultDocker(): Promise<Docker> {
-  const { default: DockerClient } = await import('dockerode');
-  return new DockerClient();
-}
-
-/** True when the engine has the image. */
-export async function hasImage(docker: Docker, tag: string): Promise<boolean> {
-  try {
-    await docker.getImage(tag).inspect();
-    return true;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw error;
-  }
-}
-
 /** Builds the sandbox image from {@link SANDBOX_DOCKERFILE}, reporting progress lines. */
 export async function buildSandboxImage(options: SandboxImageOptions = {}): Promise<string> {
   const docker = options.docker ?? (await defaultDocker());
@@ -122,29 +107,11 @@ export async function buildSandboxImage(options: SandboxImageOptions = {}): Prom
     labels: { 'bots.sandbox.image': '1' },
     ...(options.networkMode ? { networkmode: options.networkMode } : {}),
   });
-  await new Promise<void>((resolve, reject) => {
-    let failure: string | undefined;
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null) => {
-        if (error) reject(error);
-        else if (failure)
-          reject(new SandboxError(`Building the sandbox image ${tag} failed: ${failure}`));
-        else resolve();
-      },
-      (event: {
-        stream?: string;
-        status?: string;
-        error?: string;
-        errorDetail?: { message?: string };
-      }) => {
-        if (event.error) failure = event.errorDetail?.message ?? event.error;
-        const text = event.stream ?? event.status;
-        if (!text) return;
-        for (const line of text.split('\n')) if (line.trim()) progress(line.trimEnd());
-      },
-    );
-  });
+  try {
+    await followImageBuild(docker, stream, progress);
+  } catch (error) {
+    throw new SandboxError(`Building the sandbox image ${tag} failed: ${(error as Error).message}`);
+  }
   progress(`Built the sandbox image ${tag}`);
   return tag;
 }
