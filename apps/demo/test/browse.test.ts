@@ -88,6 +88,12 @@ describe('bots browse (offline: emulator, managed identity, scripted replies, sa
       );
       expect(run.stderr).not.toContain('eyJ');
       expect(await browserContainersOf(run.pid)).toEqual([]);
+
+      // The image is there now: --build-image says which it is (and builds nothing).
+      const build = await runCli(['browse', '--build-image']);
+      expect(build.code, build.stderr).toBe(0);
+      expect(build.stdout).toMatch(/^bots-browser:[0-9a-f]{12}\n$/);
+      expect(run.stderr).toContain(`started from ${build.stdout.trim()}`);
     },
     960_000,
   );
