@@ -137,6 +137,16 @@ describe('bots browse: bad input exits 2 with a message that says how to fix it'
     );
   });
 
+  test('--build-image without a Docker engine says what to start', async () => {
+    const run = await runCli(['browse', '--build-image'], {
+      env: cleanEnv({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' }),
+    });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(
+      /--build-image needs a Docker engine: no engine at DOCKER_HOST=unix:\/\/\/nonexistent\/docker\.sock/,
+    );
+  });
+
   test('--sandbox local without Chromium says how to install it', async () => {
     const run = await runCli(['browse', '--sandbox', 'local'], {
       env: cleanEnv({ CHROMIUM_PATH: '/nonexistent/chromium' }),
