@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import {
   type AuthMethod,
   ConfigurationError,
@@ -9,6 +10,7 @@ import {
   resolveAuthMethod,
   resolveScope,
 } from '@bots/auth';
+import { browserImageTag } from '@bots/browser-tool';
 import { SANDBOX_IMAGE } from '@bots/core';
 import {
   type ChatModel,
@@ -347,6 +349,31 @@ export async function doctor(context: CommandContext): Promise<number> {
             ],
           },
   );
+
+  // The browser of `bots browse`: the browser image, or this host's Chromium. Optional.
+  const browserImage = browserImageTag();
+  let browserImagePresent: boolean | undefined;
+  if (docker.answers) {
+    try {
+      browserImagePresent = await dockerHasImage(env, browserImage);
+    } catch {
+      browserImagePresent = undefined;
+    }
+  }
+  const chromium = env.CHROMIUM_PATH || '/usr/bin/chromium';
+  const hasChromium = existsSync(chromium);
+  checks.push({
+    name: 'browser',
+    status: docker.answers || hasChromium ? 'ok' : 'warn',
+    lines: [
+      docker.answers
+        ? `browser image ${browserImage} ${browserImagePresent ? 'present' : browserImagePresent === false ? 'not built yet (bots browse --build-image, or on first use)' : 'unknown'}`
+        : 'browser image: no Docker engine',
+      hasChromium
+        ? `Chromium at ${chromium} (bots browse --sandbox local)`
+        : `no Chromium at ${chromium}: apt-get install -y chromium (or CHROMIUM_PATH) for bots browse --sandbox local`,
+    ],
+  });
 
   const code = checks.some((check) => check.status === 'error')
     ? EXIT.usage
