@@ -112,6 +112,10 @@ describe('bots browse: bad input exits 2 with a message that says how to fix it'
     [['browse', 'one', 'two'], /browse: unexpected argument "two"/],
     [['browse', '--build-image', 'extra'], /unexpected argument "extra"/],
     [['browse', '--frobnicate'], /browse: Unknown option '--frobnicate'/],
+    [
+      ['browse', 'What is on https://example.com/ ?'],
+      /offline \(no --model\), the scripted replies know only the local sample site, not example\.com\. Pass --model/,
+    ],
   ])('%j', async (args, message) => {
     const run = await runCli(args);
     expect(run.code, run.stderr).toBe(2);

@@ -177,6 +177,11 @@ export async function browse(context: CommandContext): Promise<number> {
   const [given] = offline
     ? positionals('browse', parsed.positionals, [], ['task'])
     : positionals('browse', parsed.positionals, ['task']);
+  if (offline && given && hostsInTask(given).length > 0) {
+    throw new UsageError(
+      `browse: offline (no --model), the scripted replies know only the local sample site, not ${hostsInTask(given).join(', ')}. Pass --model azure-openai/<deployment> to browse it with a real model, or leave the address out.`,
+    );
+  }
   const { runner, reason } = await chooseRunner(flags.runner, context.env);
 
   let emulator: Emulator | undefined;
