@@ -99,6 +99,32 @@ describe('bots browse (offline: emulator, managed identity, scripted replies, sa
   );
 });
 
+describe('bots browse: Ctrl-C', () => {
+  test.skipIf(!docker && !inCI)(
+    `removes the browser container and exits 130${docker ? '' : ' (skipped: no Docker engine)'}`,
+    async () => {
+      let sent = false;
+      const run = await runCli(['browse'], {
+        timeoutMs: 900_000,
+        onSpawn: (child) => {
+          // Ctrl-C once the container runs (the task then has seconds to go: the browser starts).
+          child.stderr?.on('data', (chunk: Buffer | string) => {
+            if (!sent && String(chunk).includes('Browser container')) {
+              sent = true;
+              child.kill('SIGINT');
+            }
+          });
+        },
+      });
+      expect(sent, run.stderr).toBe(true);
+      expect(run.code, run.stderr).toBe(130);
+      expect(run.stdout).toBe('');
+      expect(await browserContainersOf(run.pid)).toEqual([]);
+    },
+    960_000,
+  );
+});
+
 describe('bots browse: bad input exits 2 with a message that says how to fix it', () => {
   test.each([
     [['browse', '--sandbox', 'vm'], /--sandbox must be docker \(the browser image\) or local/],
