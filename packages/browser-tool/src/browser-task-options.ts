@@ -44,6 +44,12 @@ export interface BrowserTaskOptions {
   memory?: number;
   /** Chromium for the local runner (default `CHROMIUM_PATH` of env, else `/usr/bin/chromium`). */
   executablePath?: string;
+  /**
+   * Local runner: keep Chromium's own sandbox, since no container surrounds the browser (default:
+   * on, unless this process runs as root, where Chromium refuses it). When it cannot start here,
+   * the run goes on with `--no-sandbox` and a progress line says so.
+   */
+  chromiumSandbox?: boolean;
   /** Whole task; the container is removed and the result is `timeout`. */
   timeoutMs?: number;
   /** Aborts the task; the container is removed and the result is `aborted`. */

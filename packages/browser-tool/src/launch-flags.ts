@@ -31,11 +31,17 @@ export function hostResolverRules(allowHosts: readonly string[] = []): string | 
   return `--host-resolver-rules=MAP * ~NOTFOUND, ${[...new Set(excluded)].map((host) => `EXCLUDE ${host}`).join(', ')}`;
 }
 
-/** All launch flags: the base flags and the resolver rule (playwright adds a fresh profile). */
+/**
+ * All launch flags: the base flags and the resolver rule (playwright adds a fresh profile).
+ * `chromiumSandbox: true` keeps Chromium's own sandbox (drops `--no-sandbox`): for the local
+ * runner, where no container surrounds the browser.
+ */
 export function chromiumFlags(
-  options: { allowHosts?: readonly string[]; userDataDir?: string } = {},
+  options: { allowHosts?: readonly string[]; userDataDir?: string; chromiumSandbox?: boolean } = {},
 ): string[] {
-  const flags = [...BASE_CHROMIUM_FLAGS];
+  const flags = BASE_CHROMIUM_FLAGS.filter(
+    (flag) => !(options.chromiumSandbox && flag === '--no-sandbox'),
+  );
   const rules = hostResolverRules(options.allowHosts);
   if (rules) flags.push(rules);
   if (options.userDataDir) flags.push(`--user-data-dir=${options.userDataDir}`);

@@ -41,6 +41,8 @@ export async function runLocally(
     model,
     emit: (line) => collector.line(line),
     executablePath: options.executablePath ?? pick(env, 'CHROMIUM_PATH') ?? '/usr/bin/chromium',
+    // No container around the browser here: keep Chromium's own sandbox (it refuses root).
+    chromiumSandbox: options.chromiumSandbox ?? process.getuid?.() !== 0,
     signal,
     ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
     ...(options.maxSteps ? { maxSteps: options.maxSteps } : {}),

@@ -117,7 +117,7 @@ async function chooseRunner(
   if (existsSync(chromium))
     return {
       runner: 'local',
-      reason: `this host's Chromium at ${chromium}, not sandboxed (docker: ${docker.reason})`,
+      reason: `this host's Chromium at ${chromium}, no container (docker: ${docker.reason})`,
     };
   throw new ConfigurationError(
     `No browser to run: docker: ${docker.reason}; no Chromium at ${chromium}. To fix it, ${DOCKER_INSTALL_HINT}, or ${chromiumHint}.`,

@@ -41,5 +41,8 @@ describe('launch flags', () => {
     expect(chromiumFlags()).toEqual(
       expect.arrayContaining(['--headless', '--no-sandbox', '--disable-quic']),
     );
+    const sandboxed = chromiumFlags({ chromiumSandbox: true });
+    expect(sandboxed).not.toContain('--no-sandbox');
+    expect(sandboxed).toEqual(expect.arrayContaining(['--headless', '--disable-quic']));
   });
 });

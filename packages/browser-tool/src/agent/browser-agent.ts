@@ -29,6 +29,12 @@ export interface BrowserAgentOptions {
   maxPageChars?: number;
   /** Stops the agent (the browser is closed). */
   signal?: AbortSignal;
+  /**
+   * Keep Chromium's own sandbox (default false: in the image the container is the sandbox). When
+   * it cannot start (no user namespaces, or running as root), the agent says so in one line and
+   * runs Chromium with `--no-sandbox`.
+   */
+  chromiumSandbox?: boolean;
 }
 
 /** How the agent ended. */
@@ -84,17 +90,48 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
     launching = (async () => {
       const { chromium } = await import('playwright-core');
       const launchStarted = Date.now();
-      browser = await chromium.launch({
-        executablePath: options.executablePath ?? '/usr/bin/chromium',
-        headless: true,
-        // playwright gives the browser a fresh temporary profile of its own.
-        args: chromiumFlags({ allowHosts: options.allowHosts }),
-        timeout: 60_000,
-      });
+      // playwright gives the browser a fresh temporary profile of its own.
+      const launch = (chromiumSandbox: boolean) =>
+        chromium.launch({
+          executablePath: options.executablePath ?? '/usr/bin/chromium',
+          headless: true,
+          args: chromiumFlags({ allowHosts: options.allowHosts, chromiumSandbox }),
+          // playwright adds --no-sandbox itself unless told otherwise.
+          chromiumSandbox,
+          timeout: 60_000,
+        });
+      let sandboxed = options.chromiumSandbox === true;
+      try {
+        browser = await launch(sandboxed);
+      } catch (error) {
+        if (!sandboxed || signal?.aborted) throw error;
+        // Chromium's own reason (e.g. "Running as root without --no-sandbox is not supported"),
+        // from its stderr as playwright quotes it, else playwright's summary.
+        const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+        const chromiumSays = lines
+          .map(
+            (line) =>
+              /\]\s*([^[\]]*(?:sandbox|namespace)[^[\]]*?)\s*(?:See https?:\S+)?\s*(?:\u001b\[\d+m)?$/i.exec(
+                line,
+              )?.[1],
+          )
+          .find((line) => line && !/To avoid/i.test(line));
+        const why =
+          chromiumSays ?? lines.map((line) => line.trim()).find((line) => /sandbox/i.test(line));
+        emit(
+          `Chromium's own sandbox does not start here${why ? ` (${why.slice(0, 200)})` : ''}; running Chromium with --no-sandbox`,
+        );
+        sandboxed = false;
+        browser = await launch(false);
+      }
       if (signal?.aborted) throw abortError(signal);
       const context = await browser.newContext({ serviceWorkers: 'block' });
       const page = await context.newPage();
-      emit(`Browser started (${Date.now() - launchStarted} ms)`);
+      const sandboxNote =
+        options.chromiumSandbox === undefined
+          ? ''
+          : `; Chromium's own sandbox ${sandboxed ? 'on' : 'off'}`;
+      emit(`Browser started (${Date.now() - launchStarted} ms${sandboxNote})`);
       return page;
     })().finally(() => {
       launched = true;
