@@ -304,14 +304,10 @@ export async function doctor(context: CommandContext): Promise<number> {
 
   // Sandboxes.
   const docker = await probeDocker(env);
-  let image: boolean | undefined;
-  if (docker.answers) {
-    try {
-      image = await dockerHasImage(env, SANDBOX_IMAGE);
-    } catch {
-      image = undefined;
-    }
-  }
+  /** Whether the engine has an image; undefined when there is no engine or it did not say. */
+  const imagePresent = async (tag: string) =>
+    docker.answers ? dockerHasImage(env, tag).catch(() => undefined) : undefined;
+  const image = await imagePresent(SANDBOX_IMAGE);
   checks.push({
     name: 'docker',
     status: docker.answers ? 'ok' : 'warn',
@@ -352,14 +348,7 @@ export async function doctor(context: CommandContext): Promise<number> {
 
   // The browser of `bots browse`: the browser image, or this host's Chromium. Optional.
   const browserImage = browserImageTag();
-  let browserImagePresent: boolean | undefined;
-  if (docker.answers) {
-    try {
-      browserImagePresent = await dockerHasImage(env, browserImage);
-    } catch {
-      browserImagePresent = undefined;
-    }
-  }
+  const browserImagePresent = await imagePresent(browserImage);
   const chromium = env.CHROMIUM_PATH || '/usr/bin/chromium';
   const hasChromium = existsSync(chromium);
   checks.push({
