@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotsError } from '@bots/auth';
-import { followImageBuild, hasImage } from '@bots/core';
+import { defaultDocker, followImageBuild, hasImage } from '@bots/core';
 import type Docker from 'dockerode';
 
 /** Repository of the browser image; the tag is derived from its build context. */
@@ -121,12 +121,6 @@ export function browserImageTag(): string {
     .update(`\0playwright-core@${version}`)
     .digest('hex');
   return `${BROWSER_IMAGE_REPOSITORY}:${hash.slice(0, 12)}`;
-}
-
-/** A Docker client from `DOCKER_HOST` (dockerode is loaded only when a container is needed). */
-export async function defaultDocker(): Promise<Docker> {
-  const { default: DockerClient } = await import('dockerode');
-  return new DockerClient();
 }
 
 async function hasBrowserImage(docker: Docker, tag: string): Promise<boolean> {

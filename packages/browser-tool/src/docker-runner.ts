@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { assertBearerTransport, ConfigurationError, registerSecret } from '@bots/auth';
-import { registerCleanup } from '@bots/core';
+import { defaultDocker, registerCleanup } from '@bots/core';
 import { parseModel } from '@bots/providers';
 import type Docker from 'dockerode';
 import { LineSplitter } from './agent-output.js';
-import { defaultDocker, ensureBrowserImage } from './browser-image.js';
+import { ensureBrowserImage } from './browser-image.js';
 import {
   type BrowserTaskOptions,
   type Env,

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { CommandResult, Environment, ExecuteOptions, Mount } from '../environment.js';
 import { registerCleanup } from './cleanup-registry.js';
-import { hasImage } from './docker-images.js';
+import { defaultDocker, hasImage } from './docker-images.js';
 import { SandboxError } from './errors.js';
 import { type ResolvedMount, resolveMounts, SANDBOX_WORKDIR } from './mounts.js';
 import { ensureSandboxImage, tarOfFiles } from './sandbox-image.js';
@@ -88,11 +88,6 @@ function isPidAlive(pid: number): boolean {
   }
 }
 
-async function loadDocker(): Promise<Docker> {
-  const { default: DockerClient } = await import('dockerode');
-  return new DockerClient();
-}
-
 /**
  * A sandbox in a Docker container, through `dockerode`: one container per environment, one
  * persistent bash attached once (commands cost a round trip on the attached stream, not a
@@ -140,7 +135,7 @@ export class DockerEnvironment implements Environment {
    * ended, and unused sandbox volumes. Returns the removed container ids.
    */
   static async removeStale(options: { docker?: Docker } = {}): Promise<string[]> {
-    const docker = options.docker ?? (await loadDocker());
+    const docker = options.docker ?? (await defaultDocker());
     const removed: string[] = [];
     const containers = await docker.listContainers({
       all: true,
@@ -330,7 +325,7 @@ export class DockerEnvironment implements Environment {
   }
 
   async #start(): Promise<void> {
-    const docker = this.#options.docker ?? (await loadDocker());
+    const docker = this.#options.docker ?? (await defaultDocker());
     this.#docker = docker;
     try {
       await docker.ping();

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 
-/** A Docker client from `DOCKER_HOST` (dockerode is loaded only when a sandbox needs it). */
+/** A Docker client from `DOCKER_HOST` (dockerode is loaded only when a container is needed). */
 export async function defaultDocker(): Promise<Docker> {
   const { default: DockerClient } = await import('dockerode');
   return new DockerClient();
