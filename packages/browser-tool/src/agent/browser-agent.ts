@@ -105,19 +105,7 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
         browser = await launch(sandboxed);
       } catch (error) {
         if (!sandboxed || signal?.aborted) throw error;
-        // Chromium's own reason (e.g. "Running as root without --no-sandbox is not supported"),
-        // from its stderr as playwright quotes it, else playwright's summary.
-        const lines = (error instanceof Error ? error.message : String(error)).split('\n');
-        const chromiumSays = lines
-          .map(
-            (line) =>
-              /\]\s*([^[\]]*(?:sandbox|namespace)[^[\]]*?)\s*(?:See https?:\S+)?\s*(?:\u001b\[\d+m)?$/i.exec(
-                line,
-              )?.[1],
-          )
-          .find((line) => line && !/To avoid/i.test(line));
-        const why =
-          chromiumSays ?? lines.map((line) => line.trim()).find((line) => /sandbox/i.test(line));
+        const why = sandboxFailureReason(error);
         emit(
           `Chromium's own sandbox does not start here${why ? ` (${why.slice(0, 200)})` : ''}; running Chromium with --no-sandbox`,
         );
@@ -280,4 +268,20 @@ function fail(
 ): BrowserAgentOutcome {
   emit(`Final Error: ${name}: ${message}`);
   return { status: 'failed', error: { name, message: redact(message) }, steps };
+}
+
+/**
+ * Why Chromium's sandbox did not start, in one line: Chromium's own words from its stderr as
+ * playwright quotes it (`[pid=..][err] [..:ERROR:..] Running as root without --no-sandbox is not
+ * supported. See https://...`), else playwright's summary line.
+ */
+function sandboxFailureReason(error: unknown): string | undefined {
+  const lines = (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .map((line) => line.replace(/\u001b\[\d+m/g, '').trim());
+  const chromiumSays = lines
+    .filter((line) => line.includes('[err]') && /sandbox|namespace/i.test(line))
+    .map((line) => line.replace(/^.*\]\s*/, '').replace(/\s*See https?:\S+$/, ''))
+    .find((line) => line !== '');
+  return chromiumSays ?? lines.find((line) => /sandbox/i.test(line));
 }
