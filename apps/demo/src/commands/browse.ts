@@ -15,6 +15,7 @@ import {
 } from '@bots/browser-tool/testing';
 import { type Emulator, startEmulator } from '@bots/emulator';
 import {
+  BOT_OPTIONS,
   type ParsedArgs,
   parseCommandArgs,
   positionals,
@@ -34,14 +35,9 @@ import { requestLogSummary } from './demo.js';
 const OFFLINE_MODEL = 'azure-openai/gpt-4o-mini';
 
 const BROWSE_OPTIONS = {
-  model: { type: 'string', short: 'm' },
-  sandbox: { type: 'string' },
+  ...BOT_OPTIONS,
   'allow-host': { type: 'string', multiple: true },
-  'max-iterations': { type: 'string' },
-  timeout: { type: 'string' },
-  json: { type: 'boolean', default: false },
   'build-image': { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** The checked options of `bots browse`. */
@@ -83,8 +79,8 @@ function parseBrowseArgs(values: ParsedArgs['values']): BrowseFlags {
   };
 }
 
-/** Where Chromium is for the local runner. */
-function chromiumPath(env: Env): string {
+/** Where Chromium is for the local runner (`CHROMIUM_PATH`, else Debian's). */
+export function chromiumPath(env: Env): string {
   return env.CHROMIUM_PATH || '/usr/bin/chromium';
 }
 
@@ -177,9 +173,10 @@ export async function browse(context: CommandContext): Promise<number> {
   const [given] = offline
     ? positionals('browse', parsed.positionals, [], ['task'])
     : positionals('browse', parsed.positionals, ['task']);
-  if (offline && given && hostsInTask(given).length > 0) {
+  const outsideHosts = offline && given ? hostsInTask(given) : [];
+  if (outsideHosts.length > 0) {
     throw new UsageError(
-      `browse: offline (no --model), the scripted replies know only the local sample site, not ${hostsInTask(given).join(', ')}. Pass --model azure-openai/<deployment> to browse it with a real model, or leave the address out.`,
+      `browse: offline (no --model), the scripted replies know only the local sample site, not ${outsideHosts.join(', ')}. Pass --model azure-openai/<deployment> to browse it with a real model, or leave the address out.`,
     );
   }
   const { runner, reason } = await chooseRunner(flags.runner, context.env);

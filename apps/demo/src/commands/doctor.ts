@@ -29,6 +29,7 @@ import { describeConnection } from '../model-setup.js';
 import { style } from '../progress.js';
 import { BWRAP_INSTALL_HINT, DOCKER_INSTALL_HINT, probeBwrap } from '../sandbox-choice.js';
 import { USAGE } from '../usage.js';
+import { chromiumPath } from './browse.js';
 
 const TOKEN_TIMEOUT_MS = 20_000;
 const ENDPOINT_TIMEOUT_MS = 5_000;
@@ -349,7 +350,7 @@ export async function doctor(context: CommandContext): Promise<number> {
   // The browser of `bots browse`: the browser image, or this host's Chromium. Optional.
   const browserImage = browserImageTag();
   const browserImagePresent = await imagePresent(browserImage);
-  const chromium = env.CHROMIUM_PATH || '/usr/bin/chromium';
+  const chromium = chromiumPath(env);
   const hasChromium = existsSync(chromium);
   checks.push({
     name: 'browser',
