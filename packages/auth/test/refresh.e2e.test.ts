@@ -3,7 +3,7 @@ import { AzureOpenAI } from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tokenProviderFromEnv } from '../src/index.js';
 
-// The real @azure/identity ManagedIdentityCredential gets tokens that live 3 seconds from the
+// The real @azure/identity ManagedIdentityCredential gets tokens that live 5 seconds from the
 // emulator's managed-identity endpoint over HTTP; the real openai client sends them to the
 // emulator's Azure OpenAI endpoint, which verifies signature, audience and expiry.
 // The emulator runs in this process and writes `exp` in whole seconds, so a token handed out with
