@@ -15,6 +15,22 @@ export {
   MissingDependencyError,
 } from './errors.js';
 export { loadIdentity, type ModuleImporter } from './load-identity.js';
+export {
+  checkBoolean,
+  checkDuration,
+  checkEnvRecord,
+  checkFunction,
+  checkInteger,
+  checkKnownKeys,
+  checkNumber,
+  checkObject,
+  checkOneOf,
+  checkString,
+  type DurationCheck,
+  describeValue,
+  MAX_TIMER_MS,
+  type NumberCheck,
+} from './option-checks.js';
 export { redact, redactValue, registerSecret } from './redact.js';
 export { AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE } from './scopes.js';
 export { toTokenProvider } from './to-token-provider.js';
