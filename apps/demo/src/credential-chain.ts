@@ -24,15 +24,24 @@ interface ChainSource {
   credentialUnavailableErrorMessage?: unknown;
 }
 
-/** The chain of a `ChainedTokenCredential`, in order; undefined when the credential is not one. */
-export function chainOf(credential: TokenCredential): ChainLink[] | undefined {
+/**
+ * The chain of a `ChainedTokenCredential`, in order; undefined when the credential is not one.
+ * `classNames` (the exports of `@azure/identity`) spell the names of credentials it could not
+ * create as their classes do (its factory `createDefaultAzurePowershellCredential` makes an
+ * `AzurePowerShellCredential`).
+ */
+export function chainOf(
+  credential: TokenCredential,
+  classNames: readonly string[] = [],
+): ChainLink[] | undefined {
   const sources = (credential as { _sources?: unknown })._sources;
   if (!Array.isArray(sources) || sources.length === 0) return undefined;
   return sources.map((source: ChainSource) => {
     if (typeof source?.credentialName === 'string') {
       // The stand-in is named after the function that failed: createDefaultBrokerCredential.
       const name = source.credentialName.replace(/^createDefault/, '');
-      return { name, skipped: reasonOf(source.credentialUnavailableErrorMessage) };
+      const spelled = classNames.find((known) => known.toLowerCase() === name.toLowerCase());
+      return { name: spelled ?? name, skipped: reasonOf(source.credentialUnavailableErrorMessage) };
     }
     return { name: source?.constructor?.name || 'an unnamed credential' };
   });

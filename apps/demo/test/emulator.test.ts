@@ -182,7 +182,7 @@ describe('bots against the emulator (AZURE_AUTH_METHOD=azure_ad, managed identit
     expect(run.stdout).toContain(`${emulator.urls.base} reachable (HTTP`);
     expect(run.stdout).toMatch(/\nusable\n/);
     expect(run.stdout).toMatch(
-      / browser {2}(browser image bots-browser:[0-9a-f]{12} |browser image: no Docker engine)/,
+      / browser {2}(docker: the browser image bots-browser:[0-9a-f]{12} |local: this host's Chromium)/,
     );
     expect(output).not.toContain('eyJ');
     expect(output).not.toContain(emulator.identityHeader);

@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   credentialForMethod,
   type Env,
+  loadIdentity,
   redact,
   registerSecret,
   resolveAuthMethod,
@@ -305,7 +306,10 @@ export const doctor: Command = {
     } else {
       try {
         credential = await credentialForMethod(method, env);
-        chain = method === 'azure_ad' ? chainOf(credential) : undefined;
+        chain =
+          method === 'azure_ad'
+            ? chainOf(credential, Object.keys(await loadIdentity()))
+            : undefined;
         checks.push({
           name: 'auth',
           status: 'ok',
