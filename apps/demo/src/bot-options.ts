@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_ITERATIONS } from '@bots/core';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_MAX_ITERATIONS } from '@bots/core';
 import { modelString, oneOf, seconds, wholeNumber } from './flag-values.js';
 import { flag, value } from './option-table.js';
 
@@ -58,6 +58,15 @@ export const REQUEST_TIMEOUT_OPTION = value({
   parse: seconds('Pass a number of seconds such as --request-timeout 300.'),
 });
 
+/** `--command-timeout <seconds>`, in milliseconds; undefined leaves the default of `@bots/core`. */
+export const COMMAND_TIMEOUT_OPTION = value({
+  argument: '<seconds>',
+  description:
+    'time limit of one command in the sandbox: it is killed and reported as exit code 124, and the run goes on',
+  defaultLabel: `${DEFAULT_COMMAND_TIMEOUT_MS / 1000} s`,
+  parse: seconds('Pass a number of seconds such as --command-timeout 300 for a long build.'),
+});
+
 /** `--json`. */
 export const JSON_OPTION = flag(
   'print the result object (status, result, error, steps, usage) as JSON on stdout',
@@ -73,6 +82,7 @@ export const BOT_OPTIONS = {
   'max-iterations': MAX_ITERATIONS_OPTION,
   timeout: TIMEOUT_OPTION,
   'request-timeout': REQUEST_TIMEOUT_OPTION,
+  'command-timeout': COMMAND_TIMEOUT_OPTION,
   json: JSON_OPTION,
   help: HELP_OPTION,
 } as const;

@@ -26,6 +26,8 @@ export interface BotFlags {
   timeoutGiven: boolean;
   /** `--request-timeout` (or its default), in milliseconds. */
   requestTimeoutMs: number;
+  /** `--command-timeout`, in milliseconds, when given. */
+  commandTimeoutMs: number | undefined;
   json: boolean;
 }
 
@@ -41,6 +43,7 @@ export function botFlags(
     timeoutMs: values.timeout,
     timeoutGiven: given.has('timeout'),
     requestTimeoutMs: values['request-timeout'],
+    commandTimeoutMs: values['command-timeout'],
     json: values.json,
   };
 }
@@ -129,6 +132,7 @@ export async function runBot(context: CommandContext, job: BotJob): Promise<numb
       onStep: stepPrinter(context.stderr, context.color),
       timeoutMs: flags.timeoutMs,
       ...(flags.maxIterations !== undefined ? { maxIterations: flags.maxIterations } : {}),
+      ...(flags.commandTimeoutMs !== undefined ? { commandTimeoutMs: flags.commandTimeoutMs } : {}),
     });
   } finally {
     await bot.dispose();

@@ -87,3 +87,16 @@ describe("help comes from each command's option table", () => {
     }
   });
 });
+
+describe('the README', () => {
+  test('names every option of every command', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const name of names) {
+      for (const option of Object.keys(COMMANDS[name]?.spec.options ?? {})) {
+        if (option === 'help') continue;
+        expect(readme, `README names --${option} of bots ${name}`).toContain(`--${option}`);
+      }
+    }
+  });
+});
