@@ -18,6 +18,8 @@ export interface RunLimits {
   /** The model string and where it is reached, when known. */
   model?: string;
   endpoint?: string;
+  /** What a timeout stops (default: the model call or command in flight). */
+  inFlight?: string;
 }
 
 function seconds(milliseconds: number): string {
@@ -40,7 +42,7 @@ export function runTimeoutMessage(limits: RunLimits, iterations: number): string
   const limit = limits.timeoutGiven
     ? `--timeout ${seconds(limits.timeoutMs)} (${humanDuration(limits.timeoutMs)})`
     : `the default --timeout of ${seconds(limits.timeoutMs)} s (${humanDuration(limits.timeoutMs)})`;
-  return `The run did not finish within ${limit}: the model call or command in flight was stopped after ${iterations} model call${iterations === 1 ? '' : 's'}. Pass a larger --timeout in seconds (at most ${MAX_SECONDS}), or split the task.`;
+  return `The run did not finish within ${limit}: ${limits.inFlight ?? 'the model call or command in flight'} was stopped after ${iterations} model call${iterations === 1 ? '' : 's'}. Pass a larger --timeout in seconds (at most ${MAX_SECONDS}), or split the task.`;
 }
 
 /** The message of a model call that hit `--request-timeout`. */

@@ -99,6 +99,23 @@ describe('bots browse (offline: emulator, managed identity, scripted replies, sa
   );
 });
 
+describe('bots browse: --timeout', () => {
+  test.skipIf(!chromium && !inCI)(
+    `ends the task and says so with the flag, not the library option${chromium ? '' : ' (skipped: no Chromium)'}`,
+    async () => {
+      const run = await runCli(['browse', '--sandbox', 'local', '--timeout', '1'], {
+        timeoutMs: 60_000,
+      });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(
+        /RunTimeoutError: The run did not finish within --timeout 1 \(1 s\): the browser was stopped after \d+ model calls?\. Pass a larger --timeout/,
+      );
+      expect(run.stderr).not.toMatch(/timeoutMs|\d+ ms\./);
+    },
+    90_000,
+  );
+});
+
 describe('bots browse: Ctrl-C', () => {
   test.skipIf(!docker && !inCI)(
     `removes the browser container and exits 130${docker ? '' : ' (skipped: no Docker engine)'}`,

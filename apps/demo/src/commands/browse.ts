@@ -278,7 +278,12 @@ async function browseCommand(context: CommandContext): Promise<number> {
       );
     }
     if (emulator) context.stderr(requestLogSummary(emulator));
-    const limits = { timeoutMs: flags.timeoutMs, timeoutGiven: flags.timeoutGiven, model };
+    const limits = {
+      timeoutMs: flags.timeoutMs,
+      timeoutGiven: flags.timeoutGiven,
+      model,
+      inFlight: runner === 'docker' ? 'the browser container' : 'the browser',
+    };
     return report(context, cliResult(result, limits), flags.json);
   } finally {
     await site?.close();
