@@ -114,7 +114,7 @@ const cases: Case[] = [
   [
     'read with an unknown option',
     ['read', SAMPLE, 'q', '--frob'],
-    /read: unknown option --frob\. The options of bots read are: --model, --sandbox, --max-iterations, --timeout, --request-timeout, --json, --help\./,
+    /read: unknown option --frob\. The options of bots read are: --model, --sandbox, --max-iterations, --timeout, --request-timeout, --command-timeout, --json, --help\./,
   ],
   [
     'read of a missing folder',
