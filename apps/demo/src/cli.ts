@@ -1,5 +1,8 @@
-import { BotsError, ConfigurationError, redact } from '@bots/auth';
-import { type Command, type CommandContext, EXIT } from './command-context.js';
+import { BotsError, ConfigurationError } from '@bots/auth';
+import { isMissingCredentials, missingCredentialsMessage } from './cli-wording.js';
+import { type CommandContext, EXIT } from './command-context.js';
+import { CommandFailure } from './command-failure.js';
+import type { Command } from './command-spec.js';
 import { browse } from './commands/browse.js';
 import { demo } from './commands/demo.js';
 import { doctor } from './commands/doctor.js';
@@ -7,12 +10,16 @@ import { logs } from './commands/logs.js';
 import { read } from './commands/read.js';
 import { run } from './commands/run.js';
 import { write } from './commands/write.js';
-import { USAGE, UsageError } from './usage.js';
+import { registerEnvironmentSecrets } from './environment-secrets.js';
+import { commandHelp, mainHelp } from './help.js';
+import { nearestName } from './nearest-name.js';
+import { UsageError } from './usage.js';
+import { createWriters, type OutputStream } from './writers.js';
 
 export type { CommandContext } from './command-context.js';
 export { EXIT } from './command-context.js';
 
-/** The commands of the CLI. */
+/** The commands of the CLI, in the order `bots --help` lists them. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   run,
   read,
@@ -23,12 +30,17 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   demo,
 };
 
+/** `bots --help`. */
+export function usage(): string {
+  return mainHelp(Object.values(COMMANDS).map((command) => command.spec));
+}
+
 /** Options of `main`, for embedding and tests. */
 export interface MainOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout?: OutputStream;
+  stderr?: OutputStream;
   /** Handle SIGINT/SIGTERM (default true). */
   handleSignals?: boolean;
 }
@@ -38,27 +50,31 @@ export interface MainOptions {
  * Never throws: expected errors are printed without a stack trace.
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
-  const stdoutStream = options.stdout ?? process.stdout;
-  const stderrStream = options.stderr ?? process.stderr;
-  const stdout = (text: string) => void stdoutStream.write(redact(text));
-  const stderr = (text: string) => void stderrStream.write(redact(text));
   const env = options.env ?? process.env;
-  const color = Boolean(stderrStream.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
+  registerEnvironmentSecrets(env);
+  const writers = createWriters(
+    { stdout: options.stdout ?? process.stdout, stderr: options.stderr ?? process.stderr },
+    env,
+  );
+  const { stdout, stderr } = writers;
 
   const [name, ...args] = argv;
   if (name === undefined) {
-    stderr(USAGE);
+    stderr(usage());
     stderr('\nbots: no command given.\n');
     return EXIT.usage;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    stdout(USAGE);
+    const topic = name === 'help' ? args[0] : undefined;
+    const command = topic && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
+    stdout(command ? commandHelp(command.spec) : usage());
     return EXIT.success;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
+    const near = nearestName(name, Object.keys(COMMANDS));
     stderr(
-      `bots: unknown command ${JSON.stringify(name)}. Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`bots --help\` for usage.\n`,
+      `bots: unknown command ${JSON.stringify(name)}.${near ? ` Did you mean ${near}?` : ''} Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`bots --help\` for usage.\n`,
     );
     return EXIT.usage;
   }
@@ -89,20 +105,30 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     signal: controller.signal,
     stdout,
     stderr,
-    color,
+    answer: writers.answer,
+    color: writers.color,
   };
   try {
-    const code = await command(context);
+    const code = await command.run(context);
     return controller.signal.aborted ? EXIT.interrupted : code;
   } catch (error) {
     if (controller.signal.aborted) return EXIT.interrupted;
     if (error instanceof UsageError) {
-      stderr(`bots: ${error.message}\nRun \`bots --help\` for usage.\n`);
+      const help = error.command ? `bots ${error.command} --help` : 'bots --help';
+      stderr(`bots: ${error.message}\nRun \`${help}\` for usage.\n`);
+      return EXIT.usage;
+    }
+    if (isMissingCredentials(error)) {
+      stderr(`bots: ${missingCredentialsMessage(error)}\n`);
       return EXIT.usage;
     }
     if (error instanceof ConfigurationError) {
       stderr(`bots: ${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof CommandFailure) {
+      stderr(`bots: ${error.message}\n`);
+      return EXIT.failed;
     }
     if (error instanceof BotsError) {
       stderr(`bots: ${error.name}: ${error.message}\n`);

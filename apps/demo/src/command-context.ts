@@ -1,12 +1,16 @@
 import type { Env } from '@bots/auth';
 
-/** Writes text to one of the CLI's streams. Everything written is passed through `redact`. */
+/**
+ * Writes text to one of the CLI's streams. What is written is redacted (no token or key) and made
+ * safe for a terminal (`terminalSafe`: no escape sequence of the model's or the sandbox's acts);
+ * the CLI's own colours (`style`) are rendered, or dropped when the stream has none.
+ */
 export type Writer = (text: string) => void;
 
 /**
- * What every command of the `bots` CLI gets. A command is
- * `(context: CommandContext) => Promise<number>` and resolves with the process exit code
- * (see `EXIT`). Throw a `UsageError` or a `ConfigurationError` (from `@bots/auth`) for bad input
+ * What every command of the `bots` CLI gets. A command (`Command` in `command-spec.ts`) is its
+ * spec and `run(context: CommandContext): Promise<number>`, which resolves with the process exit
+ * code (see `EXIT`). Throw a `UsageError` or a `ConfigurationError` (from `@bots/auth`) for bad input
  * or configuration: the CLI prints its message and exits with 2. Never call `process.exit`.
  */
 export interface CommandContext {
@@ -21,16 +25,19 @@ export interface CommandContext {
    * return: the CLI then exits with 130. A second Ctrl-C exits at once.
    */
   readonly signal: AbortSignal;
-  /** The answer and `--json` output. Redacted. */
+  /** The CLI's own output on stdout (help, doctor's report). Redacted, safe for a terminal. */
   readonly stdout: Writer;
-  /** Progress, notes and errors. Redacted. */
+  /**
+   * The answer of a run, or `--json` output, on stdout: the user's data, so only the secrets the
+   * library holds are masked and, when stdout is a terminal, its control characters are shown
+   * visibly; written as it is to a file or a pipe.
+   */
+  readonly answer: Writer;
+  /** Progress, notes and errors. Redacted, safe for a terminal. */
   readonly stderr: Writer;
-  /** True when stderr is a terminal and NO_COLOR is unset: progress may use ANSI colours. */
+  /** True when stderr shows colours (a terminal, NO_COLOR unset; or FORCE_COLOR): `style(color)`. */
   readonly color: boolean;
 }
-
-/** A command of the CLI. */
-export type Command = (context: CommandContext) => Promise<number>;
 
 /** The exit codes of the CLI. */
 export const EXIT = {

@@ -1,29 +1,10 @@
 import type { BotResult, Step } from '@bots/core';
 import type { Writer } from './command-context.js';
+import type { ModelRetry } from './model-setup.js';
+import { style } from './style.js';
 
 const OUTPUT_PREVIEW_LINES = 4;
 const LINE_WIDTH = 160;
-
-/** ANSI styles, or none. */
-export interface Style {
-  dim(text: string): string;
-  bold(text: string): string;
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-}
-
-export function style(color: boolean): Style {
-  const wrap = (open: number, close: number) => (text: string) =>
-    color ? `\u001b[${open}m${text}\u001b[${close}m` : text;
-  return {
-    dim: wrap(2, 22),
-    bold: wrap(1, 22),
-    red: wrap(31, 39),
-    green: wrap(32, 39),
-    yellow: wrap(33, 39),
-  };
-}
 
 function clip(line: string): string {
   return line.length > LINE_WIDTH ? `${line.slice(0, LINE_WIDTH - 1)}…` : line;
@@ -32,7 +13,7 @@ function clip(line: string): string {
 function seconds(milliseconds: number): string {
   return milliseconds < 1000
     ? `${Math.round(milliseconds)} ms`
-    : `${(milliseconds / 1000).toFixed(1)} s`;
+    : `${(milliseconds / 1000).toFixed(1).replace(/\.0$/, '')} s`;
 }
 
 /**
@@ -107,4 +88,25 @@ export function summaryLine(result: BotResult, color: boolean): string {
   if (result.status === 'success') return `${s.green('done')} in ${facts}\n`;
   const error = result.error ? `: ${result.error.name}: ${result.error.message}` : '';
   return `${s.red(result.status)} after ${facts}${error}\n`;
+}
+
+/**
+ * One retry of a model call, for stderr: `the model call got HTTP 429; retry 1 in 30 s (the server
+ * asked for 3600 s; one retry waits at most 30 s)`.
+ */
+export function retryLine(retry: ModelRetry, color: boolean): string {
+  const s = style(color);
+  const cause = retry.status ? `got HTTP ${retry.status}` : 'failed to connect';
+  const asked =
+    retry.requestedDelayMs !== undefined && retry.requestedDelayMs > retry.delayMs
+      ? ` (the server asked for ${seconds(retry.requestedDelayMs)}; one retry waits at most ${seconds(retry.delayMs)})`
+      : retry.requestedDelayMs !== undefined
+        ? ' (as the server asked)'
+        : '';
+  return `  ${s.yellow(`the model call ${cause}; retry ${retry.attempt} in ${seconds(retry.delayMs)}`)}${s.dim(asked)}\n`;
+}
+
+/** The line said while a model call is outstanding: `waiting for the model, 12 s`. */
+export function waitingLine(text: string, color: boolean): string {
+  return `  ${style(color).dim(text)}\n`;
 }

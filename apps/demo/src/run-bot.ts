@@ -3,66 +3,70 @@ import { resolve } from 'node:path';
 import { ConfigurationError, type Env } from '@bots/auth';
 import type { BotResult, Environment, MicroBot } from '@bots/core';
 import type { ChatModel } from '@bots/providers';
-import {
-  BOT_OPTIONS,
-  type ParsedArgs,
-  parseCommandArgs,
-  positiveInteger,
-  sandboxFlag,
-  timeoutMs,
-} from './arguments.js';
+import type { BOT_OPTIONS } from './bot-options.js';
+import { cliResult, type RunLimits } from './cli-wording.js';
 import { type CommandContext, EXIT } from './command-context.js';
+import { jsonOutput } from './json-output.js';
 import { chooseModel } from './model-choice.js';
-import { createModel, describeConnection } from './model-setup.js';
-import { stepPrinter, summaryLine } from './progress.js';
-import { chooseSandbox, prepareDockerImage } from './sandbox-choice.js';
-import { USAGE, UsageError } from './usage.js';
+import { createModel, describeConnection, type ModelSetup } from './model-setup.js';
+import { watchModel } from './model-watch.js';
+import type { OptionValues } from './option-table.js';
+import { retryLine, stepPrinter, summaryLine, waitingLine } from './progress.js';
+import { prepareSandbox } from './sandbox-choice.js';
+import { UsageError } from './usage.js';
 
-/** The options shared by run, read, write and logs, checked. */
+/** The options shared by the bot commands, checked. */
 export interface BotFlags {
   model: string | undefined;
   sandbox: 'docker' | 'local' | undefined;
   maxIterations: number | undefined;
-  timeoutMs: number | undefined;
+  /** `--timeout` (or its default), in milliseconds. */
+  timeoutMs: number;
+  /** Whether `--timeout` was given. */
+  timeoutGiven: boolean;
+  /** `--request-timeout` (or its default), in milliseconds. */
+  requestTimeoutMs: number;
+  /** `--command-timeout`, in milliseconds, when given. */
+  commandTimeoutMs: number | undefined;
   json: boolean;
 }
 
-/** Parses a bot command's arguments; `extra` adds options of its own. Returns undefined for --help. */
-export function parseBotArgs(
-  command: string,
-  context: CommandContext,
-  extra: Parameters<typeof parseCommandArgs>[2],
-): { flags: BotFlags; values: ParsedArgs['values']; positionals: string[] } | undefined {
-  const parsed = parseCommandArgs(command, context.args, { ...BOT_OPTIONS, ...extra });
-  const values = parsed.values;
-  if (values.help) {
-    context.stdout(USAGE);
-    return undefined;
-  }
-  const flags: BotFlags = {
-    model: values.model as string | undefined,
-    sandbox: sandboxFlag(values.sandbox as string | undefined),
-    maxIterations: positiveInteger(
-      'max-iterations',
-      values['max-iterations'] as string | undefined,
-    ),
-    timeoutMs: timeoutMs(values.timeout as string | undefined),
-    json: values.json === true,
+/** The bot flags from parsed option values. */
+export function botFlags(
+  values: OptionValues<typeof BOT_OPTIONS>,
+  given: ReadonlySet<string>,
+): BotFlags {
+  return {
+    model: values.model,
+    sandbox: values.sandbox,
+    maxIterations: values['max-iterations'],
+    timeoutMs: values.timeout,
+    timeoutGiven: given.has('timeout'),
+    requestTimeoutMs: values['request-timeout'],
+    commandTimeoutMs: values['command-timeout'],
+    json: values.json,
   };
-  return { flags, values, positionals: parsed.positionals };
 }
 
 /** Resolves a path argument and checks it is a folder (or a file). */
 export function existingPath(
   context: CommandContext,
+  command: string,
   path: string,
   kind: 'folder' | 'file',
 ): string {
   const absolute = resolve(context.cwd, path);
-  if (!existsSync(absolute)) throw new UsageError(`No such ${kind}: ${path}`);
+  if (!existsSync(absolute)) {
+    throw new UsageError(
+      `no such ${kind}: ${path}. Give the path of an existing ${kind}.`,
+      command,
+    );
+  }
   const isFolder = statSync(absolute).isDirectory();
-  if (kind === 'folder' && !isFolder) throw new UsageError(`${path} is not a folder.`);
-  if (kind === 'file' && isFolder) throw new UsageError(`${path} is a folder; give one log file.`);
+  if (kind === 'folder' && !isFolder)
+    throw new UsageError(`${path} is a file, not a folder. Give the folder it is in.`, command);
+  if (kind === 'file' && isFolder)
+    throw new UsageError(`${path} is a folder; give one log file.`, command);
   return absolute;
 }
 
@@ -86,25 +90,35 @@ export interface BotJob {
   run(bot: MicroBot, options: Parameters<MicroBot['run']>[1]): Promise<BotResult>;
 }
 
+/** What the CLI gives `createChatModel`: `--request-timeout`, and a line on stderr per retry. */
+export function modelSetup(context: CommandContext, flags: BotFlags): ModelSetup {
+  return {
+    requestTimeoutMs: flags.requestTimeoutMs,
+    onRetry: (retry) => context.stderr(retryLine(retry, context.color)),
+  };
+}
+
 /**
  * The part every bot command shares: model first (configuration errors before anything starts),
- * then the sandbox (said on stderr, with the reason), the run with progress on stderr, the answer
- * (or `--json` result) on stdout, the sandbox disposed, the exit code.
+ * then the sandbox (said on stderr, with the reason), the run with progress on stderr (and a
+ * line every few seconds while the model is thinking), the answer (or `--json` result) on
+ * stdout, the sandbox disposed, the exit code.
  */
 export async function runBot(context: CommandContext, job: BotJob): Promise<number> {
   const { flags } = job;
-  const model =
-    job.model ?? (await createModel(chooseModel(flags.model, context.env), context.env));
-  context.stderr(`bots: model: ${describeConnection(model, job.modelEnv ?? context.env)}\n`);
+  const modelString = job.model ? undefined : chooseModel(flags.model, context.env);
+  const built =
+    job.model ??
+    (await createModel(modelString as string, context.env, modelSetup(context, flags)));
+  context.stderr(`bots: model: ${describeConnection(built, job.modelEnv ?? context.env)}\n`);
+  const model = watchModel(built, (line) => context.stderr(waitingLine(line, context.color)));
 
   let environment: Environment | 'docker' | 'local';
   if (job.environment) {
     environment = job.environment;
   } else {
-    const choice = await chooseSandbox(flags.sandbox, context.env);
+    const choice = await prepareSandbox(flags.sandbox, context.env, context.stderr);
     if (choice.kind === 'none') throw new ConfigurationError('No sandbox available.');
-    context.stderr(`bots: sandbox: ${choice.reason}\n`);
-    if (choice.kind === 'docker') await prepareDockerImage(context.stderr);
     environment = choice.kind;
   }
   context.signal.throwIfAborted();
@@ -116,20 +130,28 @@ export async function runBot(context: CommandContext, job: BotJob): Promise<numb
     result = await job.run(bot, {
       signal: context.signal,
       onStep: stepPrinter(context.stderr, context.color),
+      timeoutMs: flags.timeoutMs,
       ...(flags.maxIterations !== undefined ? { maxIterations: flags.maxIterations } : {}),
-      ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
+      ...(flags.commandTimeoutMs !== undefined ? { commandTimeoutMs: flags.commandTimeoutMs } : {}),
     });
   } finally {
     await bot.dispose();
   }
-  return report(context, result, flags.json);
+  const limits: RunLimits = {
+    timeoutMs: flags.timeoutMs,
+    timeoutGiven: flags.timeoutGiven,
+    requestTimeoutMs: flags.requestTimeoutMs,
+    model: modelString ?? `${built.provider}/${built.name}`,
+    ...(built.connection?.endpoint ? { endpoint: built.connection.endpoint } : {}),
+  };
+  return report(context, cliResult(result, limits), flags.json);
 }
 
 /** Prints the result: summary on stderr; the answer or the JSON on stdout. Returns the exit code. */
 export function report(context: CommandContext, result: BotResult, json: boolean): number {
   context.stderr(summaryLine(result, context.color));
-  if (json) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
-  else if (result.status === 'success') context.stdout(`${result.result ?? ''}\n`);
+  if (json) context.answer(jsonOutput(result));
+  else if (result.status === 'success') context.answer(`${result.result ?? ''}\n`);
   if (result.status === 'success') return EXIT.success;
   if (context.signal.aborted) return EXIT.interrupted;
   if (result.error?.name === 'ConfigurationError') return EXIT.usage;

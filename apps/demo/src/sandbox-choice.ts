@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { ConfigurationError, type Env } from '@bots/auth';
 import { ensureSandboxImage, LocalEnvironment, SANDBOX_IMAGE } from '@bots/core';
-import type { SandboxFlag } from './arguments.js';
 import type { Writer } from './command-context.js';
+import { CommandFailure } from './command-failure.js';
 import { type DockerStatus, probeDocker } from './docker-probe.js';
+import { firstLine, ImageBuildLog } from './image-build-log.js';
+
+/** The sandbox a user forced with `--sandbox`, or undefined for the default. */
+export type SandboxFlag = 'docker' | 'local' | undefined;
 
 /** What bubblewrap can do here. */
 export interface BwrapStatus {
@@ -125,17 +129,80 @@ export async function chooseSandbox(
   );
 }
 
-/** Makes sure the engine has the sandbox image, building it (minutes, once) with progress on stderr. */
-export async function prepareDockerImage(stderr: Writer): Promise<void> {
-  let building = false;
-  await ensureSandboxImage({
-    onProgress: (line) => {
-      if (!building) {
-        building = true;
-        stderr(`bots: building the sandbox image ${SANDBOX_IMAGE} (first use only)\n`);
-      }
-      const text = line.trimEnd();
-      if (text) stderr(`  image: ${text}\n`);
-    },
-  });
+/**
+ * Makes sure the engine has the sandbox image, building it (minutes, once) with a short log on
+ * stderr. Resolves with undefined when the image is there, or with why it could not be built.
+ */
+export async function prepareDockerImage(
+  stderr: Writer,
+): Promise<{ reason: string; tail: string[] } | undefined> {
+  const log = new ImageBuildLog(
+    stderr,
+    `bots: building the sandbox image ${SANDBOX_IMAGE} (first use only, a few minutes)`,
+  );
+  try {
+    await ensureSandboxImage({ onProgress: log.line });
+    return undefined;
+  } catch (error) {
+    const reason = firstLine(error);
+    return { reason, tail: log.tail(reason) };
+  }
+}
+
+/** What the bots should run in, said on stderr. */
+export interface PreparedSandbox {
+  kind: 'docker' | 'local' | 'none';
+  /** Why, e.g. `docker (engine 26.1.5 answers at unix:///...)`. */
+  reason: string;
+}
+
+/**
+ * {@link chooseSandbox}, then, for Docker, the sandbox image: when it cannot be built and Docker
+ * was not forced (`--sandbox docker`), bubblewrap instead, with a line that says why; forced, a
+ * `CommandFailure` (exit 1) with the short reason. Says the choice on stderr (but `none`, which
+ * the caller words).
+ */
+export async function prepareSandbox(
+  flag: SandboxFlag,
+  env: Env,
+  stderr: Writer,
+  options: { allowNone?: boolean; tryBwrap?: boolean } = {},
+): Promise<PreparedSandbox> {
+  const choice = await chooseSandbox(flag, env, options);
+  if (choice.kind === 'none') return choice;
+  stderr(`bots: sandbox: ${choice.reason}\n`);
+  if (choice.kind === 'local') return choice;
+
+  const failure = await prepareDockerImage(stderr);
+  if (!failure) return choice;
+  const image = `the sandbox image ${SANDBOX_IMAGE} could not be built: ${failure.reason}`;
+  stderr(`bots: ${image}\n`);
+  if (failure.tail.length > 0) {
+    stderr(
+      `  last lines of the build log:\n${failure.tail.map((line) => `  | ${line}\n`).join('')}`,
+    );
+  }
+  const fix =
+    'Fix the Docker engine so that the image builds (its RUN step installs packages with apt-get, which needs a network)';
+  if (flag === 'docker') {
+    throw new CommandFailure(
+      `--sandbox docker: ${image}. ${fix}, or leave out --sandbox docker to use bubblewrap instead.`,
+    );
+  }
+  const bwrap = await probeBwrap(options.tryBwrap ?? false);
+  if (bwrap.installed && bwrap.works !== false) {
+    const reason =
+      'bubblewrap instead: the Docker sandbox image could not be built (--sandbox docker insists on Docker)';
+    stderr(`bots: sandbox: ${reason}\n`);
+    return { kind: 'local', reason };
+  }
+  const bwrapWhy = bwrap.installed
+    ? `bubblewrap does not work here: ${bwrap.reason}`
+    : 'bubblewrap: bwrap is not installed';
+  if (options.allowNone) {
+    return { kind: 'none', reason: `none (docker: ${image}; ${bwrapWhy})` };
+  }
+  throw new CommandFailure(
+    `No sandbox to run commands in: docker: ${image}; ${bwrapWhy}. To fix it, ${BWRAP_INSTALL_HINT}, or: ${fix}.`,
+  );
 }

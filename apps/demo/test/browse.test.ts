@@ -99,6 +99,23 @@ describe('bots browse (offline: emulator, managed identity, scripted replies, sa
   );
 });
 
+describe('bots browse: --timeout', () => {
+  test.skipIf(!chromium && !inCI)(
+    `ends the task and says so with the flag, not the library option${chromium ? '' : ' (skipped: no Chromium)'}`,
+    async () => {
+      const run = await runCli(['browse', '--sandbox', 'local', '--timeout', '1'], {
+        timeoutMs: 60_000,
+      });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(
+        /RunTimeoutError: The run did not finish within --timeout 1 \(1 s\): the browser was stopped after \d+ model calls?\. Pass a larger --timeout/,
+      );
+      expect(run.stderr).not.toMatch(/timeoutMs|\d+ ms\./);
+    },
+    90_000,
+  );
+});
+
 describe('bots browse: Ctrl-C', () => {
   test.skipIf(!docker && !inCI)(
     `removes the browser container and exits 130${docker ? '' : ' (skipped: no Docker engine)'}`,
@@ -127,17 +144,29 @@ describe('bots browse: Ctrl-C', () => {
 
 describe('bots browse: bad input exits 2 with a message that says how to fix it', () => {
   test.each([
-    [['browse', '--sandbox', 'vm'], /--sandbox must be docker \(the browser image\) or local/],
+    [
+      ['browse', '--sandbox', 'vm'],
+      /--sandbox must be one of "docker", "local", but got "vm"\. Leave it out to use Docker when an engine answers, else the local Chromium\./,
+    ],
     [
       ['browse', '--allow-host', 'not a host'],
       /--allow-host takes a host name such as example\.com/,
     ],
-    [['browse', '--max-iterations', '0'], /--max-iterations must be a whole number of 1 or more/],
-    [['browse', '--timeout', 'soon'], /--timeout must be a number of seconds above 0/],
-    [['browse', '--model', 'azure-openai/gpt-4o'], /browse: missing <task>/],
+    [['browse', '--max-iterations', '0'], /--max-iterations must be an integer of at least 1/],
+    [
+      ['browse', '--timeout', 'soon'],
+      /--timeout must be a positive number of seconds.*but got "soon"/,
+    ],
+    [
+      ['browse', '--model', 'azure-openai/gpt-4o'],
+      /browse: missing "<task>": with --model a real model needs a task/,
+    ],
     [['browse', 'one', 'two'], /browse: unexpected argument "two"/],
     [['browse', '--build-image', 'extra'], /unexpected argument "extra"/],
-    [['browse', '--frobnicate'], /browse: Unknown option '--frobnicate'/],
+    [
+      ['browse', '--frobnicate'],
+      /browse: unknown option --frobnicate\. The options of bots browse are/,
+    ],
     [
       ['browse', 'What is on https://example.com/ ?'],
       /offline \(no --model\), the scripted replies know only the local sample site, not example\.com\. Pass --model/,

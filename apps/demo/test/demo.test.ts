@@ -90,6 +90,6 @@ describe('bots demo (offline: emulator, managed identity, scripted replies)', ()
   test('--sandbox nope is a usage error', async () => {
     const run = await runCli(['demo', '--sandbox', 'nope']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--sandbox must be docker or local');
+    expect(run.stderr).toContain('--sandbox must be one of "docker", "local", but got "nope"');
   });
 });

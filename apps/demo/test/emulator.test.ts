@@ -126,6 +126,24 @@ describe('bots against the emulator (AZURE_AUTH_METHOD=azure_ad, managed identit
     if (docker) expect(await containersOf(run.pid)).toEqual([]);
   });
 
+  test('--command-timeout kills a long command (exit 124) and the run goes on', async () => {
+    emulator.setScript((request) => {
+      const turns = request.messages.filter((message) => message.role === 'assistant').length;
+      if (turns === 0) return reply('Wait a while.', 'sleep 20');
+      const output = request.messages.at(-1)?.content ?? '';
+      return reply(`The command ended: ${output.includes('124') ? 'killed' : 'not killed'}`, '');
+    });
+    const started = Date.now();
+    const run = await runCli(
+      ['run', 'wait', '--model', 'azure-openai/gpt-4o-mini', '--command-timeout', '1'],
+      { env: emulatorEnv() },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('exit 124 (timed out)');
+    expect(run.stdout).toBe('The command ended: killed\n');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
   test('run --boss delegates; the sub-bot steps are indented', async () => {
     emulator.setScript(({ messages }) => {
       const subBot = (messages[0]?.content ?? '').includes('You are a sub-bot');
@@ -182,7 +200,7 @@ describe('bots against the emulator (AZURE_AUTH_METHOD=azure_ad, managed identit
     expect(run.stdout).toContain(`${emulator.urls.base} reachable (HTTP`);
     expect(run.stdout).toMatch(/\nusable\n/);
     expect(run.stdout).toMatch(
-      / browser {2}(browser image bots-browser:[0-9a-f]{12} |browser image: no Docker engine)/,
+      / browser {2}(docker: the browser image bots-browser:[0-9a-f]{12} |local: this host's Chromium)/,
     );
     expect(output).not.toContain('eyJ');
     expect(output).not.toContain(emulator.identityHeader);

@@ -4,18 +4,27 @@ import { dockerContainersWithLabel, probeDocker } from '../src/docker-probe.js';
 
 /** The built CLI, as users run it. */
 export const BIN = fileURLToPath(new URL('../bin/bots.mjs', import.meta.url));
+/** Loaded into every spawned CLI: refuses (and reports) any connection beyond loopback. */
+export const LOOPBACK_GUARD = fileURLToPath(new URL('./loopback-guard.cjs', import.meta.url));
+/** What the guard prints when it refused a connection. */
+const GUARD_MARK = 'LOOPBACK GUARD:';
 export const SAMPLE = fileURLToPath(new URL('../sample', import.meta.url));
 
 /** Variables that configure a provider or a credential: never inherited by the child. */
 const CONFIG_VARIABLE = /^(AZURE_|OPEN_AI_|OPENAI_|ANTHROPIC_|LOCAL_MODEL_|IDENTITY_|MSI_|BOTS_)/;
 
-/** The test process's env without any provider or credential configuration. */
+/**
+ * The test process's env without any provider or credential configuration, with the loopback
+ * guard loaded into the child (a connection beyond loopback fails the test).
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!CONFIG_VARIABLE.test(name)) env[name] = value;
   }
   env.NO_COLOR = '1';
+  env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${LOOPBACK_GUARD}`.trim();
+  delete env.FORCE_COLOR;
   return { ...env, ...extra };
 }
 
@@ -55,6 +64,10 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (stderr.includes(GUARD_MARK)) {
+        reject(new Error(`The CLI tried to connect beyond loopback:\n${stderr}`));
+        return;
+      }
       resolve({ code, signal, stdout, stderr, pid: child.pid ?? -1 });
     });
     options.onSpawn?.(child);

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { ConfigurationError, type Env } from '@bots/auth';
 import {
   type BrowserRunner,
@@ -15,110 +14,99 @@ import {
 } from '@bots/browser-tool/testing';
 import { type Emulator, startEmulator } from '@bots/emulator';
 import {
-  BOT_OPTIONS,
-  type ParsedArgs,
-  parseCommandArgs,
-  positionals,
-  positiveInteger,
-  timeoutMs,
-} from '../arguments.js';
+  HELP_OPTION,
+  JSON_OPTION,
+  MAX_ITERATIONS_OPTION,
+  MODEL_OPTION,
+  TIMEOUT_OPTION,
+} from '../bot-options.js';
+import { chooseBrowserRunner, chromiumPath } from '../browser-choice.js';
+import { cliResult } from '../cli-wording.js';
 import { type CommandContext, EXIT } from '../command-context.js';
+import { CommandFailure } from '../command-failure.js';
+import type { Command, CommandSpec } from '../command-spec.js';
 import { probeDocker } from '../docker-probe.js';
+import { oneOf } from '../flag-values.js';
+import { firstLine, ImageBuildLog } from '../image-build-log.js';
 import { useEmulatorIdentity } from '../offline.js';
-import { stepPrinter, style } from '../progress.js';
+import { flag, list, value } from '../option-table.js';
+import { checkPositionals, parseCommand } from '../parse-command.js';
+import { stepPrinter } from '../progress.js';
 import { report } from '../run-bot.js';
 import { DOCKER_INSTALL_HINT } from '../sandbox-choice.js';
-import { USAGE, UsageError } from '../usage.js';
+import { style } from '../style.js';
+import { UsageError } from '../usage.js';
 import { requestLogSummary } from './demo.js';
 
 /** The deployment name the offline run asks the emulator for (any name is served). */
 const OFFLINE_MODEL = 'azure-openai/gpt-4o-mini';
 
-const BROWSE_OPTIONS = {
-  ...BOT_OPTIONS,
-  'allow-host': { type: 'string', multiple: true },
-  'build-image': { type: 'boolean', default: false },
-} as const;
-
-/** The checked options of `bots browse`. */
-interface BrowseFlags {
-  model: string | undefined;
-  runner: BrowserRunner | undefined;
-  allowHosts: string[];
-  maxSteps: number | undefined;
-  timeoutMs: number | undefined;
-  json: boolean;
-  buildImage: boolean;
-}
-
-function parseBrowseArgs(values: ParsedArgs['values']): BrowseFlags {
-  const sandbox = values.sandbox as string | undefined;
-  if (sandbox !== undefined && sandbox !== 'docker' && sandbox !== 'local') {
-    throw new UsageError(
-      `--sandbox must be docker (the browser image) or local (this host's Chromium), but got ${JSON.stringify(sandbox)}. Leave it out to use Docker when an engine answers, else the local Chromium.`,
-    );
-  }
-  const allowHosts = ((values['allow-host'] as string[] | undefined) ?? []).map((host) =>
-    host.trim(),
-  );
-  for (const host of allowHosts) {
-    if (host !== '*' && !/^[\w*-]+(\.[\w*-]+)*$/.test(host)) {
-      throw new UsageError(
-        `--allow-host takes a host name such as example.com (or * for any), but got ${JSON.stringify(host)}.`,
-      );
-    }
-  }
-  return {
-    model: values.model as string | undefined,
-    runner: sandbox as BrowserRunner | undefined,
-    allowHosts,
-    maxSteps: positiveInteger('max-iterations', values['max-iterations'] as string | undefined),
-    timeoutMs: timeoutMs(values.timeout as string | undefined),
-    json: values.json === true,
-    buildImage: values['build-image'] === true,
-  };
-}
-
-/** Where Chromium is for the local runner (`CHROMIUM_PATH`, else Debian's). */
-export function chromiumPath(env: Env): string {
-  return env.CHROMIUM_PATH || '/usr/bin/chromium';
-}
-
-/** Docker when an engine answers, else this host's Chromium; `--sandbox` forces one. */
-async function chooseRunner(
-  flag: BrowserRunner | undefined,
-  env: Env,
-): Promise<{ runner: BrowserRunner; reason: string }> {
-  const chromium = chromiumPath(env);
-  const chromiumHint = `install Chromium (apt-get install -y chromium) or set CHROMIUM_PATH`;
-  if (flag === 'local') {
-    if (!existsSync(chromium))
-      throw new ConfigurationError(
-        `--sandbox local: no Chromium at ${chromium}. To fix it, ${chromiumHint}; or use --sandbox docker with a running Docker engine.`,
-      );
-    return { runner: 'local', reason: `this host's Chromium at ${chromium} (--sandbox local)` };
-  }
-  const docker = await probeDocker(env);
-  if (docker.answers) {
-    const version = docker.version ? `engine ${docker.version}` : 'engine';
-    return {
-      runner: 'docker',
-      reason: `the browser image in Docker (${flag ? '--sandbox docker; ' : ''}${version} answers at ${docker.endpoint.label})`,
-    };
-  }
-  if (flag === 'docker')
+/** A host name (`example.com`, `*.example.com`) or `*`. */
+function hostName(raw: string, flagName: string): string {
+  const host = raw.trim();
+  if (host !== '*' && !/^[\w*-]+(\.[\w*-]+)*$/.test(host)) {
     throw new ConfigurationError(
-      `--sandbox docker: ${docker.reason}. Start Docker (or set DOCKER_HOST to a running engine), or use --sandbox local (this host's Chromium).`,
+      `${flagName} takes a host name such as example.com (or * for any), but got ${JSON.stringify(raw)}.`,
     );
-  if (existsSync(chromium))
-    return {
-      runner: 'local',
-      reason: `this host's Chromium at ${chromium}, no container (docker: ${docker.reason})`,
-    };
-  throw new ConfigurationError(
-    `No browser to run: docker: ${docker.reason}; no Chromium at ${chromium}. To fix it, ${DOCKER_INSTALL_HINT}, or ${chromiumHint}.`,
-  );
+  }
+  return host;
 }
+
+const spec = {
+  name: 'browse',
+  summary: 'a browser agent does the task in Chromium (without --model: offline, on a sample site)',
+  description:
+    "A browser agent does the task in Chromium: in the browser image when a Docker engine answers (built on first use), else with this host's Chromium. The browser resolves only loopback, the hosts of the URLs in the task and the hosts of --allow-host. Without --model it runs offline: a local emulator plays Entra ID and Azure OpenAI with scripted replies, on a small sample site served on loopback.",
+  arguments: [
+    {
+      name: 'task',
+      quoted: true,
+      optional: true,
+      description:
+        'what to do on the web (required with --model; offline, it goes to the sample site)',
+    },
+  ],
+  otherForms: ['bots browse --build-image'],
+  options: {
+    model: {
+      ...MODEL_OPTION,
+      description:
+        'the model: azure-openai/<deployment> (the container runner); --sandbox local takes any model string',
+      defaultLabel: 'none: offline, scripted replies on the sample site',
+    },
+    sandbox: value({
+      argument: 'docker|local',
+      description: "force a runner: docker (the browser image) or local (this host's Chromium)",
+      defaultLabel: "docker when an engine answers, else this host's Chromium",
+      parse: oneOf(
+        ['docker', 'local'] as BrowserRunner[],
+        'Leave it out to use Docker when an engine answers, else the local Chromium.',
+      ),
+    }),
+    'allow-host': list({
+      argument: '<host>',
+      description:
+        "a host name the browser may resolve besides loopback and the hosts of the task's URLs (* for any); repeatable",
+      parse: hostName,
+    }),
+    'build-image': flag(
+      'build the browser image now and print its tag (else it is built on first use)',
+    ),
+    'max-iterations': MAX_ITERATIONS_OPTION,
+    timeout: TIMEOUT_OPTION,
+    json: {
+      ...JSON_OPTION,
+      description:
+        'print the result object (with runner, auth, timings and tokenRefreshes) as JSON on stdout',
+    },
+    help: HELP_OPTION,
+  },
+  examples: [
+    'bots browse',
+    'bots browse \'Find the shelf of the book "Emma".\' --sandbox local',
+    'bots browse "What is the newest release on https://github.com/nodejs/node/releases ?" --model azure-openai/gpt-4o --timeout 300',
+  ],
+} as const satisfies CommandSpec;
 
 /** Host names of the http(s) URLs in a task, which the browser may then resolve. */
 export function hostsInTask(task: string): string[] {
@@ -134,12 +122,26 @@ export function hostsInTask(task: string): string[] {
   return [...hosts];
 }
 
-/** The image, built when missing, with progress on stderr. Returns its tag. */
+/** The image, built when missing, with a short log on stderr. Returns its tag. */
 async function prepareBrowserImage(context: CommandContext): Promise<string> {
-  return ensureBrowserImage({
-    signal: context.signal,
-    onProgress: (line) => context.stderr(`  image: ${line}\n`),
-  });
+  const log = new ImageBuildLog(
+    context.stderr,
+    'bots: building the browser image (first use only, a few minutes)',
+  );
+  try {
+    return await ensureBrowserImage({ signal: context.signal, onProgress: log.line });
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    const reason = firstLine(error);
+    const tail = log.tail(reason);
+    if (tail.length > 0)
+      context.stderr(
+        `  last lines of the build log:\n${tail.map((line) => `  | ${line}\n`).join('')}`,
+      );
+    throw new CommandFailure(
+      `The browser image could not be built: ${reason}. Fix the Docker engine so that the image builds, or use --sandbox local (this host's Chromium).`,
+    );
+  }
 }
 
 /**
@@ -147,17 +149,34 @@ async function prepareBrowserImage(context: CommandContext): Promise<string> {
  * `bots demo`: the emulator plays Entra ID and Azure OpenAI with scripted replies, against a
  * small sample site on loopback. `--build-image` builds the browser image and exits.
  */
-export async function browse(context: CommandContext): Promise<number> {
-  const parsed = parseCommandArgs('browse', context.args, BROWSE_OPTIONS);
-  if (parsed.values.help) {
-    context.stdout(USAGE);
-    return EXIT.success;
-  }
-  const flags = parseBrowseArgs(parsed.values);
+export const browse: Command = {
+  spec,
+  run: browseCommand,
+};
+
+async function browseCommand(context: CommandContext): Promise<number> {
+  const parsed = parseCommand(spec, context, { positionals: 'own' });
+  if (!parsed) return EXIT.success;
+  const { values } = parsed;
+  const flags = {
+    model: values.model,
+    runner: values.sandbox,
+    allowHosts: values['allow-host'],
+    maxSteps: values['max-iterations'],
+    timeoutMs: values.timeout,
+    timeoutGiven: parsed.given.has('timeout'),
+    json: values.json,
+    buildImage: values['build-image'],
+  };
   const s = style(context.color);
 
   if (flags.buildImage) {
-    positionals('browse --build-image', parsed.positionals, []);
+    if (parsed.positionals.length > 0) {
+      throw new UsageError(
+        `--build-image takes no task, but got unexpected argument ${JSON.stringify(parsed.positionals[0])}. Usage: bots browse --build-image`,
+        'browse',
+      );
+    }
     const docker = await probeDocker(context.env);
     if (!docker.answers)
       throw new ConfigurationError(
@@ -170,16 +189,21 @@ export async function browse(context: CommandContext): Promise<number> {
   }
 
   const offline = !flags.model;
-  const [given] = offline
-    ? positionals('browse', parsed.positionals, [], ['task'])
-    : positionals('browse', parsed.positionals, ['task']);
+  const [given] = checkPositionals(spec, parsed.positionals);
+  if (!offline && given === undefined) {
+    throw new UsageError(
+      'missing "<task>": with --model a real model needs a task. Usage: bots browse "<task>" --model azure-openai/<deployment>',
+      'browse',
+    );
+  }
   const outsideHosts = offline && given ? hostsInTask(given) : [];
   if (outsideHosts.length > 0) {
     throw new UsageError(
-      `browse: offline (no --model), the scripted replies know only the local sample site, not ${outsideHosts.join(', ')}. Pass --model azure-openai/<deployment> to browse it with a real model, or leave the address out.`,
+      `offline (no --model), the scripted replies know only the local sample site, not ${outsideHosts.join(', ')}. Pass --model azure-openai/<deployment> to browse it with a real model, or leave the address out.`,
+      'browse',
     );
   }
-  const { runner, reason } = await chooseRunner(flags.runner, context.env);
+  const { runner, reason } = await chooseBrowserRunner(flags.runner, context.env);
 
   let emulator: Emulator | undefined;
   let site: SampleSite | undefined;
@@ -241,7 +265,7 @@ export async function browse(context: CommandContext): Promise<number> {
       ...(image ? { image } : {}),
       ...(runner === 'local' ? { executablePath: chromiumPath(context.env) } : {}),
       ...(flags.maxSteps !== undefined ? { maxSteps: flags.maxSteps } : {}),
-      ...(flags.timeoutMs !== undefined ? { timeoutMs: flags.timeoutMs } : {}),
+      timeoutMs: flags.timeoutMs,
     };
     const result: BrowserTaskResult = await runBrowserTask(task, options);
     if (result.timings.firstPageMs !== undefined) {
@@ -254,7 +278,13 @@ export async function browse(context: CommandContext): Promise<number> {
       );
     }
     if (emulator) context.stderr(requestLogSummary(emulator));
-    return report(context, result, flags.json);
+    const limits = {
+      timeoutMs: flags.timeoutMs,
+      timeoutGiven: flags.timeoutGiven,
+      model,
+      inFlight: runner === 'docker' ? 'the browser container' : 'the browser',
+    };
+    return report(context, cliResult(result, limits), flags.json);
   } finally {
     await site?.close();
     await emulator?.close();

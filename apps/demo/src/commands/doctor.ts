@@ -5,31 +5,44 @@ import {
   ConfigurationError,
   credentialForMethod,
   type Env,
+  loadIdentity,
   redact,
   registerSecret,
   resolveAuthMethod,
   resolveScope,
+  type TokenCredential,
 } from '@bots/auth';
 import { browserImageTag } from '@bots/browser-tool';
 import { SANDBOX_IMAGE } from '@bots/core';
 import {
   type ChatModel,
-  createChatModel,
   type ProviderName,
   parseModel,
   resolveProviderSettings,
   tokenScopeFor,
 } from '@bots/providers';
-import { parseCommandArgs } from '../arguments.js';
+import { HELP_OPTION, MODEL_OPTION, REQUEST_TIMEOUT_OPTION } from '../bot-options.js';
+import { chooseBrowserRunner, chromiumPath } from '../browser-choice.js';
 import { type CommandContext, EXIT } from '../command-context.js';
+import type { Command, CommandSpec } from '../command-spec.js';
+import { describeConnectFailure } from '../connect-failure.js';
+import {
+  type ChainLink,
+  chainFailures,
+  chainOf,
+  describeChain,
+  managedIdentitySource,
+} from '../credential-chain.js';
 import { dockerHasImage, probeDocker } from '../docker-probe.js';
+import { jsonOutput } from '../json-output.js';
 import { jwtPayload } from '../jwt.js';
 import { chooseModel } from '../model-choice.js';
-import { describeConnection } from '../model-setup.js';
-import { style } from '../progress.js';
+import { createModel, describeConnection } from '../model-setup.js';
+import { flag } from '../option-table.js';
+import { parseCommand } from '../parse-command.js';
 import { BWRAP_INSTALL_HINT, DOCKER_INSTALL_HINT, probeBwrap } from '../sandbox-choice.js';
-import { USAGE } from '../usage.js';
-import { chromiumPath } from './browse.js';
+import { style } from '../style.js';
+import { UsageError } from '../usage.js';
 
 const TOKEN_TIMEOUT_MS = 20_000;
 const ENDPOINT_TIMEOUT_MS = 5_000;
@@ -54,57 +67,51 @@ const CREDENTIAL_CLASS: Record<Exclude<AuthMethod, 'api_key'>, string> = {
 
 function onPath(program: string): boolean {
   try {
-    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', 'command -v "$0"', program], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
 
-function set(env: Env, name: string): boolean {
-  return Boolean(env[name]?.trim());
-}
-
-/** What the credential of a method will find, from variables it reads (names; values only when not secret). */
-function credentialSources(method: Exclude<AuthMethod, 'api_key'>, env: Env): string[] {
-  const lines: string[] = [];
+/** What the credential of a method will find (names of variables; values only when not secret). */
+function credentialSources(
+  method: Exclude<AuthMethod, 'api_key'>,
+  env: Env,
+  chain: readonly ChainLink[] | undefined,
+): string[] {
   const clientId = env.AZURE_CLIENT_ID?.trim();
-  const environment =
-    set(env, 'AZURE_TENANT_ID') &&
-    set(env, 'AZURE_CLIENT_ID') &&
-    (set(env, 'AZURE_CLIENT_SECRET') || set(env, 'AZURE_CLIENT_CERTIFICATE_PATH'));
-  const workload = set(env, 'AZURE_FEDERATED_TOKEN_FILE');
-  const managed = set(env, 'IDENTITY_ENDPOINT')
-    ? `App Service endpoint IDENTITY_ENDPOINT=${env.IDENTITY_ENDPOINT} (IDENTITY_HEADER ${set(env, 'IDENTITY_HEADER') ? 'set' : 'NOT set'})`
-    : set(env, 'MSI_ENDPOINT')
-      ? `MSI_ENDPOINT=${env.MSI_ENDPOINT}`
-      : 'IMDS (http://169.254.169.254), answers only on an Azure VM or container host';
-  const userAssigned = clientId
-    ? `, user-assigned AZURE_CLIENT_ID=${clientId}`
-    : ', system-assigned';
-  if (method === 'azure_ad') {
-    if (set(env, 'AZURE_TOKEN_CREDENTIALS')) {
-      lines.push(`AZURE_TOKEN_CREDENTIALS=${env.AZURE_TOKEN_CREDENTIALS} narrows the chain`);
+  switch (method) {
+    case 'azure_ad': {
+      const narrowed = env.AZURE_TOKEN_CREDENTIALS?.trim()
+        ? [`AZURE_TOKEN_CREDENTIALS=${env.AZURE_TOKEN_CREDENTIALS} narrows the chain`]
+        : [];
+      if (!chain)
+        return [
+          ...narrowed,
+          'its chain of credentials is not known (not a ChainedTokenCredential)',
+        ];
+      return [
+        ...narrowed,
+        'chain, in the order the installed @azure/identity tries it (the first that gives a token wins):',
+        ...describeChain(chain, env),
+      ];
     }
-    lines.push(
-      `chain, first that answers wins: EnvironmentCredential (${environment ? 'configured' : 'not configured'}), WorkloadIdentityCredential (${workload ? 'AZURE_FEDERATED_TOKEN_FILE set' : 'not configured'}), ManagedIdentityCredential (${managed}${userAssigned}), AzureCliCredential (az ${onPath('az') ? 'on PATH' : 'not installed'}), AzureDeveloperCliCredential (azd ${onPath('azd') ? 'on PATH' : 'not installed'})`,
-    );
-  } else if (method === 'managed_identity') {
-    lines.push(`managed identity: ${managed}${userAssigned}`);
-  } else if (method === 'environment') {
-    lines.push(
-      `service principal: AZURE_TENANT_ID ${env.AZURE_TENANT_ID ?? 'NOT set'}, AZURE_CLIENT_ID ${clientId ?? 'NOT set'}, ${set(env, 'AZURE_CLIENT_SECRET') ? 'AZURE_CLIENT_SECRET set' : set(env, 'AZURE_CLIENT_CERTIFICATE_PATH') ? `certificate ${env.AZURE_CLIENT_CERTIFICATE_PATH}` : 'NO secret or certificate set'}`,
-    );
-  } else if (method === 'workload_identity') {
-    lines.push(
-      `workload identity: AZURE_FEDERATED_TOKEN_FILE ${env.AZURE_FEDERATED_TOKEN_FILE ?? 'NOT set'}, AZURE_CLIENT_ID ${clientId ?? 'NOT set'}, AZURE_TENANT_ID ${env.AZURE_TENANT_ID ?? 'NOT set'}`,
-    );
-  } else if (method === 'azure_cli') {
-    lines.push(`az ${onPath('az') ? 'on PATH (az login)' : 'NOT installed'}`);
-  } else if (method === 'azure_developer_cli') {
-    lines.push(`azd ${onPath('azd') ? 'on PATH (azd auth login)' : 'NOT installed'}`);
+    case 'managed_identity':
+      return [`managed identity: ${managedIdentitySource(env)}`];
+    case 'environment':
+      return [
+        `service principal: AZURE_TENANT_ID ${env.AZURE_TENANT_ID ?? 'NOT set'}, AZURE_CLIENT_ID ${clientId ?? 'NOT set'}, ${env.AZURE_CLIENT_SECRET ? 'AZURE_CLIENT_SECRET set' : env.AZURE_CLIENT_CERTIFICATE_PATH ? `certificate ${env.AZURE_CLIENT_CERTIFICATE_PATH}` : 'NO secret or certificate set'}`,
+      ];
+    case 'workload_identity':
+      return [
+        `workload identity: AZURE_FEDERATED_TOKEN_FILE ${env.AZURE_FEDERATED_TOKEN_FILE ?? 'NOT set'}, AZURE_CLIENT_ID ${clientId ?? 'NOT set'}, AZURE_TENANT_ID ${env.AZURE_TENANT_ID ?? 'NOT set'}`,
+      ];
+    case 'azure_cli':
+      return [`az ${onPath('az') ? 'on PATH (az login)' : 'NOT installed'}`];
+    case 'azure_developer_cli':
+      return [`azd ${onPath('azd') ? 'on PATH (azd auth login)' : 'NOT installed'}`];
   }
-  return lines;
 }
 
 function message(error: unknown): string {
@@ -117,13 +124,13 @@ function minutesLeft(expiresAt: number): string {
 }
 
 async function tokenCheck(
+  credential: TokenCredential,
   method: Exclude<AuthMethod, 'api_key'>,
   scope: string,
-  env: Env,
+  chain: readonly ChainLink[] | undefined,
 ): Promise<Check> {
   const started = Date.now();
   try {
-    const credential = await credentialForMethod(method, env);
     const signal = AbortSignal.timeout(TOKEN_TIMEOUT_MS);
     const timeout = new Promise<never>((_, reject) => {
       signal.addEventListener('abort', () =>
@@ -158,10 +165,14 @@ async function tokenCheck(
     return { name: 'token', status: expiresAt > Date.now() ? 'ok' : 'missing', lines };
   } catch (error) {
     const status: Status = error instanceof ConfigurationError ? 'error' : 'missing';
+    const each = chainFailures(error, chain);
     return {
       name: 'token',
       status,
-      lines: [`no token for scope ${scope} after ${Date.now() - started} ms: ${message(error)}`],
+      lines: [
+        `no token for scope ${scope} after ${Date.now() - started} ms: ${message(error)}`,
+        ...(each ? ['each credential of the chain said:', ...each] : []),
+      ],
     };
   }
 }
@@ -190,209 +201,275 @@ async function endpointCheck(model: ChatModel): Promise<Check> {
       ],
     };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why =
-      (error as Error).name === 'TimeoutError'
-        ? `no answer within ${ENDPOINT_TIMEOUT_MS / 1000} s`
-        : (cause?.code ?? cause?.message ?? message(error));
-    return { name: 'endpoint', status: 'missing', lines: [`${endpoint} NOT reachable: ${why}`] };
-  }
-}
-
-/** `bots doctor [--model <provider/name>] [--json]`. */
-export async function doctor(context: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs('doctor', context.args, {
-    model: { type: 'string', short: 'm' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  });
-  if (values.help) {
-    context.stdout(USAGE);
-    return EXIT.success;
-  }
-  if (positionals.length > 0) {
-    throw new ConfigurationError(`doctor: unexpected argument ${JSON.stringify(positionals[0])}.`);
-  }
-  const { env } = context;
-  const checks: Check[] = [];
-
-  // Auth method and credential.
-  const method = resolveAuthMethod(env); // ConfigurationError for an unknown value: exit 2
-  let modelString: string | undefined;
-  try {
-    modelString = chooseModel(values.model as string | undefined, env);
-  } catch {
-    modelString = undefined;
-  }
-  let provider: ProviderName | undefined;
-  let modelError: unknown;
-  try {
-    if (modelString) provider = parseModel(modelString).provider;
-  } catch (error) {
-    modelError = error;
-  }
-  if (method === 'api_key') {
-    checks.push({
-      name: 'auth',
-      status: 'ok',
-      lines: [
-        `AZURE_AUTH_METHOD ${env.AZURE_AUTH_METHOD ? '= api_key' : 'unset'}: API keys are used (set AZURE_AUTH_METHOD=azure_ad for Entra ID tokens)`,
-      ],
-    });
-  } else {
-    checks.push({
-      name: 'auth',
-      status: 'ok',
-      lines: [
-        `AZURE_AUTH_METHOD=${method}: ${CREDENTIAL_CLASS[method]}`,
-        ...credentialSources(method, env),
-      ],
-    });
-  }
-
-  // The token, when a token method applies.
-  if (method !== 'api_key' && provider !== 'openai' && provider !== 'ollama-local') {
-    let scope: string | undefined;
-    try {
-      scope =
-        provider !== undefined
-          ? (tokenScopeFor(resolveProviderSettings(provider, env), env) ??
-            resolveScope({ env, provider }))
-          : resolveScope({ env, provider: 'azure-openai' });
-    } catch (error) {
-      checks.push({ name: 'token', status: 'error', lines: [message(error)] });
-    }
-    if (scope) checks.push(await tokenCheck(method, scope, env));
-  }
-
-  // The model and its endpoint.
-  let model: ChatModel | undefined;
-  if (!modelString) {
-    checks.push({
-      name: 'model',
+    return {
+      name: 'endpoint',
       status: 'missing',
       lines: [
-        'no model chosen: pass --model <provider/name>, or set BOTS_MODEL or AZURE_OPENAI_DEPLOYMENT_NAME (bots demo needs none)',
+        `${endpoint} NOT reachable: ${describeConnectFailure(error, endpoint, ENDPOINT_TIMEOUT_MS)}`,
       ],
-    });
-  } else if (modelError) {
-    checks.push({ name: 'model', status: 'error', lines: [message(modelError)] });
-  } else {
+    };
+  }
+}
+
+/** Which browser `bots browse` would use, and why; the browser image's state when it is Docker. */
+async function browserCheck(
+  env: Env,
+  imagePresent: (tag: string) => Promise<boolean | undefined>,
+): Promise<Check> {
+  const chromium = chromiumPath(env);
+  try {
+    const choice = await chooseBrowserRunner(undefined, env);
+    if (choice.runner === 'local') {
+      return { name: 'browser', status: 'ok', lines: [`local: ${choice.reason}`] };
+    }
+    const tag = browserImageTag();
+    const present = await imagePresent(tag);
+    return {
+      name: 'browser',
+      status: 'ok',
+      lines: [
+        `docker: the browser image ${tag} ${present ? 'is built' : present === false ? 'is not built yet (bots browse --build-image, or it is built on first use)' : 'may or may not be built (the engine did not say)'}`,
+        existsSync(chromium)
+          ? `(--sandbox local would use this host's Chromium at ${chromium})`
+          : `(--sandbox local needs Chromium: none at ${chromium})`,
+      ],
+    };
+  } catch (error) {
+    return { name: 'browser', status: 'warn', lines: [`none: ${message(error)}`] };
+  }
+}
+
+const spec = {
+  name: 'doctor',
+  summary: 'check the set-up: auth method and token, model endpoint, Docker, bubblewrap, browser',
+  description:
+    "Checks, without running a bot: the auth method and the credential it selects (for azure_ad the DefaultAzureCredential chain, each with what it finds, and when no token comes, what each credential said), a token for the model's scope (audience and expiry, never the token), the model and its endpoint, the Docker engine and the sandbox image, bubblewrap, and which sandbox and browser the bots would use.",
+  arguments: [],
+  options: {
+    model: {
+      ...MODEL_OPTION,
+      description:
+        'the model to check: azure-openai/<deployment>, anthropic/<deployment>, openai/<model> or ollama-local/<model>',
+    },
+    json: flag('print the checks as JSON on stdout'),
+    fix: flag(
+      'reserved: will remove the sandboxes that killed runs left behind (not available in this version)',
+    ),
+    help: HELP_OPTION,
+  },
+  examples: [
+    'AZURE_AUTH_METHOD=azure_ad AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com bots doctor --model azure-openai/gpt-4o',
+  ],
+} as const satisfies CommandSpec;
+
+/** `bots doctor [--model <provider/name>] [--json]`. */
+export const doctor: Command = {
+  spec,
+  async run(context: CommandContext): Promise<number> {
+    const parsed = parseCommand(spec, context);
+    if (!parsed) return EXIT.success;
+    const { values } = parsed;
+    if (values.fix) {
+      throw new UsageError(
+        '--fix is not available in this version yet. Run bots doctor without it to see the checks.',
+        'doctor',
+      );
+    }
+    const { env } = context;
+    const checks: Check[] = [];
+
+    // Auth method and credential.
+    const method = resolveAuthMethod(env); // ConfigurationError for an unknown value: exit 2
+    let modelString: string | undefined;
     try {
-      model = await createChatModel(modelString, { env });
-      const connection = model.connection;
+      modelString = chooseModel(values.model, env);
+    } catch {
+      modelString = undefined;
+    }
+    let provider: ProviderName | undefined;
+    let modelError: unknown;
+    try {
+      if (modelString) provider = parseModel(modelString).provider;
+    } catch (error) {
+      modelError = error;
+    }
+    let credential: TokenCredential | undefined;
+    let chain: ChainLink[] | undefined;
+    if (method === 'api_key') {
       checks.push({
-        name: 'model',
+        name: 'auth',
         status: 'ok',
         lines: [
-          describeConnection(model, env),
-          ...(connection
-            ? [
-                `client ${connection.client}${connection.wireApi ? `, wire API ${connection.wireApi}` : ''}`,
-              ]
-            : []),
+          `AZURE_AUTH_METHOD ${env.AZURE_AUTH_METHOD ? '= api_key' : 'unset'}: API keys are used (set AZURE_AUTH_METHOD=azure_ad for Entra ID tokens)`,
         ],
       });
-    } catch (error) {
+    } else {
+      try {
+        credential = await credentialForMethod(method, env);
+        chain =
+          method === 'azure_ad'
+            ? chainOf(credential, Object.keys(await loadIdentity()))
+            : undefined;
+        checks.push({
+          name: 'auth',
+          status: 'ok',
+          lines: [
+            `AZURE_AUTH_METHOD=${method}: ${CREDENTIAL_CLASS[method]}`,
+            ...credentialSources(method, env, chain),
+          ],
+        });
+      } catch (error) {
+        checks.push({
+          name: 'auth',
+          status: error instanceof ConfigurationError ? 'error' : 'missing',
+          lines: [
+            `AZURE_AUTH_METHOD=${method}: ${CREDENTIAL_CLASS[method]} could not be created: ${message(error)}`,
+          ],
+        });
+      }
+    }
+
+    // The token, when a token method applies.
+    if (credential && provider !== 'openai' && provider !== 'ollama-local') {
+      let scope: string | undefined;
+      try {
+        scope =
+          provider !== undefined
+            ? (tokenScopeFor(resolveProviderSettings(provider, env), env) ??
+              resolveScope({ env, provider }))
+            : resolveScope({ env, provider: 'azure-openai' });
+      } catch (error) {
+        checks.push({ name: 'token', status: 'error', lines: [message(error)] });
+      }
+      if (scope)
+        checks.push(
+          await tokenCheck(credential, method as Exclude<AuthMethod, 'api_key'>, scope, chain),
+        );
+    }
+
+    // The model and its endpoint.
+    let model: ChatModel | undefined;
+    if (!modelString) {
       checks.push({
         name: 'model',
-        status: error instanceof ConfigurationError ? 'error' : 'missing',
-        lines: [`${modelString}: ${message(error)}`],
-      });
-    }
-  }
-  if (model) checks.push(await endpointCheck(model));
-
-  // Sandboxes.
-  const docker = await probeDocker(env);
-  /** Whether the engine has an image; undefined when there is no engine or it did not say. */
-  const imagePresent = async (tag: string) =>
-    docker.answers ? dockerHasImage(env, tag).catch(() => undefined) : undefined;
-  const image = await imagePresent(SANDBOX_IMAGE);
-  checks.push({
-    name: 'docker',
-    status: docker.answers ? 'ok' : 'warn',
-    lines: docker.answers
-      ? [
-          `engine ${docker.version ?? ''} answers at ${docker.endpoint.label}`.replace('  ', ' '),
-          image
-            ? `sandbox image ${SANDBOX_IMAGE} present`
-            : `sandbox image ${SANDBOX_IMAGE} ${image === false ? 'not built yet (built on first use, a few minutes)' : 'unknown'}`,
-        ]
-      : [`${docker.reason}`],
-  });
-  const bwrap = await probeBwrap(true);
-  checks.push({
-    name: 'bwrap',
-    status: bwrap.works ? 'ok' : 'warn',
-    lines: bwrap.works
-      ? [`${bwrap.description} works`, ...(bwrap.notes ?? []).map((note) => `note: ${note}`)]
-      : [
-          bwrap.installed
-            ? `${bwrap.description}: does NOT work here: ${bwrap.reason}`
-            : `not installed: ${BWRAP_INSTALL_HINT}`,
+        status: 'missing',
+        lines: [
+          'no model chosen: pass --model <provider/name>, or set BOTS_MODEL or AZURE_OPENAI_DEPLOYMENT_NAME (bots demo needs none)',
         ],
-  });
-  checks.push(
-    docker.answers
-      ? { name: 'sandbox', status: 'ok', lines: ['docker (the default when an engine answers)'] }
-      : bwrap.works
-        ? { name: 'sandbox', status: 'ok', lines: ['bubblewrap (no Docker engine answers)'] }
-        : {
-            name: 'sandbox',
-            status: 'missing',
-            lines: [
-              `none: ${BWRAP_INSTALL_HINT}, ${DOCKER_INSTALL_HINT} (bots demo still runs, unsandboxed)`,
-            ],
-          },
-  );
+      });
+    } else if (modelError) {
+      checks.push({ name: 'model', status: 'error', lines: [message(modelError)] });
+    } else {
+      try {
+        model = await createModel(modelString, env, {
+          requestTimeoutMs: REQUEST_TIMEOUT_OPTION.default,
+          onRetry: () => undefined,
+        });
+        const connection = model.connection;
+        checks.push({
+          name: 'model',
+          status: 'ok',
+          lines: [
+            describeConnection(model, env),
+            ...(connection
+              ? [
+                  `client ${connection.client}${connection.wireApi ? `, wire API ${connection.wireApi}` : ''}`,
+                ]
+              : []),
+          ],
+        });
+      } catch (error) {
+        checks.push({
+          name: 'model',
+          status: error instanceof ConfigurationError ? 'error' : 'missing',
+          lines: [`${modelString}: ${message(error)}`],
+        });
+      }
+    }
+    if (model) checks.push(await endpointCheck(model));
 
-  // The browser of `bots browse`: the browser image, or this host's Chromium. Optional.
-  const browserImage = browserImageTag();
-  const browserImagePresent = await imagePresent(browserImage);
-  const chromium = chromiumPath(env);
-  const hasChromium = existsSync(chromium);
-  checks.push({
-    name: 'browser',
-    status: docker.answers || hasChromium ? 'ok' : 'warn',
-    lines: [
+    // Sandboxes.
+    const docker = await probeDocker(env);
+    /** Whether the engine has an image; undefined when there is no engine or it did not say. */
+    const imagePresent = async (tag: string) =>
+      docker.answers ? dockerHasImage(env, tag).catch(() => undefined) : undefined;
+    const image = await imagePresent(SANDBOX_IMAGE);
+    checks.push({
+      name: 'docker',
+      status: docker.answers ? 'ok' : 'warn',
+      lines: docker.answers
+        ? [
+            `engine ${docker.version ?? ''} answers at ${docker.endpoint.label}`.replace('  ', ' '),
+            image
+              ? `sandbox image ${SANDBOX_IMAGE} present`
+              : `sandbox image ${SANDBOX_IMAGE} ${image === false ? 'not built yet (built on first use, a few minutes)' : 'unknown'}`,
+          ]
+        : [`${docker.reason}`],
+    });
+    const bwrap = await probeBwrap(true);
+    checks.push({
+      name: 'bwrap',
+      status: bwrap.works ? 'ok' : 'warn',
+      lines: bwrap.works
+        ? [`${bwrap.description} works`, ...(bwrap.notes ?? []).map((note) => `note: ${note}`)]
+        : [
+            bwrap.installed
+              ? `${bwrap.description}: does NOT work here: ${bwrap.reason}`
+              : `not installed: ${BWRAP_INSTALL_HINT}`,
+          ],
+    });
+    checks.push(
       docker.answers
-        ? `browser image ${browserImage} ${browserImagePresent ? 'present' : browserImagePresent === false ? 'not built yet (bots browse --build-image, or on first use)' : 'unknown'}`
-        : 'browser image: no Docker engine',
-      hasChromium
-        ? `Chromium at ${chromium} (bots browse --sandbox local)`
-        : `no Chromium at ${chromium}: apt-get install -y chromium (or CHROMIUM_PATH) for bots browse --sandbox local`,
-    ],
-  });
+        ? {
+            name: 'sandbox',
+            status: 'ok',
+            lines: [
+              `docker (the default when an engine answers${bwrap.works ? '; bubblewrap if the sandbox image cannot be built' : ''})`,
+            ],
+          }
+        : bwrap.works
+          ? { name: 'sandbox', status: 'ok', lines: ['bubblewrap (no Docker engine answers)'] }
+          : {
+              name: 'sandbox',
+              status: 'missing',
+              lines: [
+                `none: ${BWRAP_INSTALL_HINT}, ${DOCKER_INSTALL_HINT} (bots demo still runs, unsandboxed)`,
+              ],
+            },
+    );
 
-  const code = checks.some((check) => check.status === 'error')
-    ? EXIT.usage
-    : checks.some((check) => check.status === 'missing')
-      ? EXIT.failed
-      : EXIT.success;
-  const verdict =
-    code === EXIT.success
-      ? 'usable'
-      : code === EXIT.failed
-        ? 'something needed is missing'
-        : 'configuration error';
+    // The browser of `bots browse` (optional).
+    checks.push(await browserCheck(env, imagePresent));
 
-  if (values.json) {
-    context.stdout(`${JSON.stringify({ status: verdict, exitCode: code, checks }, null, 2)}\n`);
+    const code = checks.some((check) => check.status === 'error')
+      ? EXIT.usage
+      : checks.some((check) => check.status === 'missing')
+        ? EXIT.failed
+        : EXIT.success;
+    const verdict =
+      code === EXIT.success
+        ? 'usable'
+        : code === EXIT.failed
+          ? 'something needed is missing'
+          : 'configuration error';
+
+    if (values.json) {
+      context.stdout(jsonOutput({ status: verdict, exitCode: code, checks }));
+      return code;
+    }
+    const s = style(true); // the stdout writer drops the colours when stdout has none
+    const mark = {
+      ok: s.green('ok'),
+      warn: s.yellow('--'),
+      missing: s.red('!!'),
+      error: s.red('!!'),
+    };
+    for (const check of checks) {
+      const [first, ...rest] = check.lines;
+      context.stdout(`${mark[check.status]} ${check.name.padEnd(9)}${first ?? ''}\n`);
+      for (const line of rest) context.stdout(`   ${' '.repeat(9)}${line}\n`);
+    }
+    context.stdout(`\n${code === EXIT.success ? s.green(verdict) : s.red(verdict)}\n`);
     return code;
-  }
-  const s = style(context.color);
-  const mark = {
-    ok: s.green('ok'),
-    warn: s.yellow('--'),
-    missing: s.red('!!'),
-    error: s.red('!!'),
-  };
-  for (const check of checks) {
-    const [first, ...rest] = check.lines;
-    context.stdout(`${mark[check.status]} ${check.name.padEnd(9)}${first ?? ''}\n`);
-    for (const line of rest) context.stdout(`   ${' '.repeat(9)}${line}\n`);
-  }
-  context.stdout(`\n${code === EXIT.success ? s.green(verdict) : s.red(verdict)}\n`);
-  return code;
-}
+  },
+};
