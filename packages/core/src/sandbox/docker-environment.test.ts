@@ -94,13 +94,20 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       expect(info.HostConfig).toMatchObject({
         Privileged: false,
         CapDrop: ['ALL'],
-        SecurityOpt: ['no-new-privileges'],
         NetworkMode: 'none',
         Memory: 512 * 1024 ** 2,
         PidsLimit: 100,
         NanoCpus: 1e9,
       });
-      const status = await environment.execute('grep -E "^(CapEff|NoNewPrivs)" /proc/self/status');
+      expect(info.HostConfig.SecurityOpt?.[0]).toBe('no-new-privileges');
+      expect(info.HostConfig.SecurityOpt?.[1]).toMatch(
+        /^seccomp=\{"defaultAction":"SCMP_ACT_ERRNO"/,
+      );
+      expect(info.HostConfig.SecurityOpt).toHaveLength(2);
+      const status = await environment.execute(
+        'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status',
+      );
+      expect(status.output).toMatch(/Seccomp:\s+2/);
       expect(status.output).toMatch(/CapEff:\s+0000000000000000/);
       expect(status.output).toMatch(/NoNewPrivs:\s+1/);
     });
@@ -111,8 +118,9 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       const before = hashTree(fixture);
       const tempBefore = overlayTempDirectories();
       const environment = new DockerEnvironment({ mounts: [{ hostPath: fixture }] });
+      live.push(environment);
       await environment.start();
-      expect(environment.notes).toEqual([]);
+      expect(environment.notes.filter((note) => /overlay|copied/.test(note))).toEqual([]);
       const { output } = await environment.execute(`echo new > a.txt; pwd`);
       expect(output).toBe(`/workdir/${basename(fixture)}\n`);
       const id = environment.containerId!;

@@ -37,6 +37,7 @@ import { randomBytes } from 'node:crypto';
  */
 export const SHELL_PRELUDE = `
 exec 2>&1
+set --
 set -m
 set +o histexpand 2>/dev/null
 __bots_cmd= __bots_w=
