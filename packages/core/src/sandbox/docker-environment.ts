@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, rmSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, posix } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -70,7 +70,7 @@ function tarOwnerFlags(uid: number, gid: number): string[] {
     ? 'gnu'
     : 'bsd';
   return tarFlavour === 'gnu'
-    ? [`--owner=+${uid}`, `--group=+${gid}`, '--numeric-owner']
+    ? [`--owner=:${uid}`, `--group=:${gid}`, '--numeric-owner']
     : ['--uid', String(uid), '--gid', String(gid), '--numeric-owner'];
 }
 
@@ -423,8 +423,14 @@ export class DockerEnvironment implements Environment {
       const directory = await mkdtemp(join(tmpdir(), OVERLAY_FOLDER_PREFIX));
       this.#tempDirectories.push(directory);
       await writeOwnerFile(directory);
-      await mkdir(join(directory, 'upper'));
+      const upper = join(directory, 'upper');
+      await mkdir(upper);
       await mkdir(join(directory, 'work'));
+      // The mount's root is the upper folder: give it the host folder's owner and mode, so that
+      // the sandbox's user may create files at the top as it may in the folder.
+      const lower = await stat(mount.hostPath);
+      await chown(upper, lower.uid, lower.gid).catch(() => undefined);
+      await chmod(upper, lower.mode & 0o7777);
       const name = await this.#createVolume(docker, String(index), {
         type: 'overlay',
         device: 'overlay',
