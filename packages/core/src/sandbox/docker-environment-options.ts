@@ -145,7 +145,7 @@ function checkMounts(value: unknown): Mount[] {
         mount['mode'],
         `${label}.mode`,
         MOUNT_MODES,
-        'read-only (the default) lets the bot write to a throwaway layer; read-write writes to the host folder.',
+        'Use "read-only" (the default: the bot writes to a throwaway layer) or "read-write" (writes reach the host folder).',
       );
     }
     return mount as unknown as Mount;
