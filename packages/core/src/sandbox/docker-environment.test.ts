@@ -156,7 +156,7 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       await expect(environment.execute('true')).rejects.toThrow(/disposed/);
     });
 
-    test('removeStale removes containers whose owner process has ended', async () => {
+    test('removeStale removes the containers and overlay folders whose owner process has ended, and returns them', async () => {
       const container = await docker.createContainer({
         Image: SANDBOX_IMAGE,
         Cmd: ['sleep', 'infinity'],
@@ -168,8 +168,19 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
         HostConfig: { NetworkMode: 'none' },
       });
       try {
+        // An overlay folder of the same dead owner, in this file's own temporary directory.
+        const folder = mkdtempSync(join(tmpdir(), 'bots-overlay-'));
+        mkdirSync(join(folder, 'upper', 'deep'), { recursive: true });
+        writeFileSync(
+          join(folder, 'owner.json'),
+          JSON.stringify({ pid: 999999, host: (await import('node:os')).hostname(), started: '' }),
+        );
         const removed = await DockerEnvironment.removeStale({ docker });
-        expect(removed).toContain(container.id);
+        expect(removed).toContain(folder);
+        expect(overlayTempDirectories()).not.toContain(basename(folder));
+        // The container is gone (this call or another test process's sweep removed it: the
+        // engine is shared).
+        await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
       } finally {
         await container.remove({ force: true }).catch(() => undefined);
       }
@@ -202,9 +213,9 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
         }
       });
       return {
-        containers: containers.map((entry) => entry.Id),
-        volumes: volumes.map((entry) => entry.Name),
-        folders,
+        containers: containers.map((entry) => entry.Id).sort(),
+        volumes: volumes.map((entry) => entry.Name).sort(),
+        folders: folders.sort(),
       };
     }
 
@@ -233,8 +244,10 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       expect(before.folders).toHaveLength(1);
       killed.child.kill('SIGKILL');
       expect(await killed.exited).toBe('SIGKILL');
-      // SIGKILL runs no cleanup: everything is still there.
-      expect(await leftovers(killed.child.pid!)).toEqual(before);
+      // SIGKILL runs no cleanup: the overlay folder (in this file's own temporary directory,
+      // which no other process sweeps) is still there. (Its container and volume are too, unless
+      // another test process's first start has already swept them: the engine is shared.)
+      expect((await leftovers(killed.child.pid!)).folders).toEqual(before.folders);
       const aliveBefore = await leftovers(alive.child.pid!);
 
       const next = startChild(nextRun);
@@ -274,7 +287,8 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       const mine = await make(owner.started);
       try {
         const removed = await DockerEnvironment.removeStale({ docker });
-        expect(removed).toContain(reused.id);
+        // Another test process's sweep may have removed it first (the engine is shared).
+        await expect(reused.inspect()).rejects.toMatchObject({ statusCode: 404 });
         expect(removed).not.toContain(mine.id);
         expect((await mine.inspect()).Id).toBe(mine.id);
       } finally {
