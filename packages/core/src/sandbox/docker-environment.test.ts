@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -94,13 +94,20 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       expect(info.HostConfig).toMatchObject({
         Privileged: false,
         CapDrop: ['ALL'],
-        SecurityOpt: ['no-new-privileges'],
         NetworkMode: 'none',
         Memory: 512 * 1024 ** 2,
         PidsLimit: 100,
         NanoCpus: 1e9,
       });
-      const status = await environment.execute('grep -E "^(CapEff|NoNewPrivs)" /proc/self/status');
+      expect(info.HostConfig.SecurityOpt?.[0]).toBe('no-new-privileges');
+      expect(info.HostConfig.SecurityOpt?.[1]).toMatch(
+        /^seccomp=\{"defaultAction":"SCMP_ACT_ERRNO"/,
+      );
+      expect(info.HostConfig.SecurityOpt).toHaveLength(2);
+      const status = await environment.execute(
+        'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status',
+      );
+      expect(status.output).toMatch(/Seccomp:\s+2/);
       expect(status.output).toMatch(/CapEff:\s+0000000000000000/);
       expect(status.output).toMatch(/NoNewPrivs:\s+1/);
     });
@@ -111,8 +118,9 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       const before = hashTree(fixture);
       const tempBefore = overlayTempDirectories();
       const environment = new DockerEnvironment({ mounts: [{ hostPath: fixture }] });
+      live.push(environment);
       await environment.start();
-      expect(environment.notes).toEqual([]);
+      expect(environment.notes.filter((note) => /overlay|copied/.test(note))).toEqual([]);
       const { output } = await environment.execute(`echo new > a.txt; pwd`);
       expect(output).toBe(`/workdir/${basename(fixture)}\n`);
       const id = environment.containerId!;
@@ -148,7 +156,7 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       await expect(environment.execute('true')).rejects.toThrow(/disposed/);
     });
 
-    test('removeStale removes containers whose owner process has ended', async () => {
+    test('removeStale removes the containers and overlay folders whose owner process has ended, and returns them', async () => {
       const container = await docker.createContainer({
         Image: SANDBOX_IMAGE,
         Cmd: ['sleep', 'infinity'],
@@ -160,8 +168,19 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
         HostConfig: { NetworkMode: 'none' },
       });
       try {
+        // An overlay folder of the same dead owner, in this file's own temporary directory.
+        const folder = mkdtempSync(join(tmpdir(), 'bots-overlay-'));
+        mkdirSync(join(folder, 'upper', 'deep'), { recursive: true });
+        writeFileSync(
+          join(folder, 'owner.json'),
+          JSON.stringify({ pid: 999999, host: (await import('node:os')).hostname(), started: '' }),
+        );
         const removed = await DockerEnvironment.removeStale({ docker });
-        expect(removed).toContain(container.id);
+        expect(removed).toContain(folder);
+        expect(overlayTempDirectories()).not.toContain(basename(folder));
+        // The container is gone (this call or another test process's sweep removed it: the
+        // engine is shared).
+        await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
       } finally {
         await container.remove({ force: true }).catch(() => undefined);
       }
@@ -172,27 +191,110 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       fixtures.push(fixture);
       const script = await compileChildScript();
       onTestFinished(() => rmSync(dirname(script), { recursive: true, force: true }));
-      const child = spawn(process.execPath, [script, fixture], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: { PATH: process.env['PATH'] ?? '', DOCKER_HOST: process.env['DOCKER_HOST'] ?? '' },
-      });
-      let stdout = '';
-      const ready = new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk) => {
-          stdout += chunk;
-          const match = /READY (\w+)/.exec(stdout);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', () => reject(new Error(`child exited early: ${stdout}`)));
-      });
+      const { child, ready, exited } = startChild(script, [fixture]);
       const id = await ready;
       expect((await docker.getContainer(id).inspect()).State.Running).toBe(true);
-      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-        child.once('exit', (_code, signal) => resolve(signal)),
-      );
       child.kill('SIGINT');
       expect(await exited).toBe('SIGINT');
       await expect(docker.getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    });
+  });
+
+  describe('what a killed process left is removed by the next run, never what a live one owns', () => {
+    async function leftovers(pid: number) {
+      const filter = { label: ['bots.sandbox=1', `bots.pid=${pid}`] };
+      const containers = await docker.listContainers({ all: true, filters: filter });
+      const volumes = (await docker.listVolumes({ filters: filter })).Volumes ?? [];
+      const folders = overlayTempDirectories().filter((name) => {
+        try {
+          return JSON.parse(readFileSync(join(tmpdir(), name, 'owner.json'), 'utf8')).pid === pid;
+        } catch {
+          return false;
+        }
+      });
+      return {
+        containers: containers.map((entry) => entry.Id).sort(),
+        volumes: volumes.map((entry) => entry.Name).sort(),
+        folders: folders.sort(),
+      };
+    }
+
+    test('SIGKILL mid-run: the next run removes its container, overlay volume and overlay folder; a live run keeps its own', async () => {
+      const fixture = makeFixture();
+      onTestFinished(() => rmSync(fixture, { recursive: true, force: true }));
+      const waits = await compileChildScript();
+      const nextRun = await compileChildScript(CHILD_NEXT_RUN);
+      onTestFinished(() => {
+        rmSync(dirname(waits), { recursive: true, force: true });
+        rmSync(dirname(nextRun), { recursive: true, force: true });
+      });
+      const killed = startChild(waits, [fixture]);
+      const alive = startChild(waits, [fixture]);
+      onTestFinished(async () => {
+        alive.child.kill('SIGTERM');
+        const timer = setTimeout(() => alive.child.kill('SIGKILL'), 30_000);
+        await alive.exited;
+        clearTimeout(timer);
+      });
+      await Promise.all([killed.ready, alive.ready]);
+      const before = await leftovers(killed.child.pid!);
+      expect(before.containers).toHaveLength(1);
+      // The overlay of the read-only mount (and, for a sandbox of uid 0, its read-only shell).
+      expect(before.volumes.filter((name) => /-0-[0-9a-f]{6}$/.test(name))).toHaveLength(1);
+      expect(before.folders).toHaveLength(1);
+      killed.child.kill('SIGKILL');
+      expect(await killed.exited).toBe('SIGKILL');
+      // SIGKILL runs no cleanup: the overlay folder (in this file's own temporary directory,
+      // which no other process sweeps) is still there. (Its container and volume are too, unless
+      // another test process's first start has already swept them: the engine is shared.)
+      expect((await leftovers(killed.child.pid!)).folders).toEqual(before.folders);
+      const aliveBefore = await leftovers(alive.child.pid!);
+
+      const next = startChild(nextRun);
+      await next.ready;
+      expect(await next.exited).toBe(0);
+
+      expect(await leftovers(killed.child.pid!)).toEqual({
+        containers: [],
+        volumes: [],
+        folders: [],
+      });
+      await expect(docker.getContainer(before.containers[0]!).inspect()).rejects.toMatchObject({
+        statusCode: 404,
+      });
+      expect(await leftovers(alive.child.pid!)).toEqual(aliveBefore);
+      expect((await docker.getContainer(aliveBefore.containers[0]!).inspect()).State.Running).toBe(
+        true,
+      );
+    });
+
+    test('a record whose pid is alive but whose process start differs (a reused pid) is stale; the true owner is not', async () => {
+      const { currentOwner } = await import('./process-owner.js');
+      const owner = currentOwner();
+      const make = (started: string) =>
+        docker.createContainer({
+          Image: SANDBOX_IMAGE,
+          Cmd: ['true'],
+          Labels: {
+            'bots.sandbox': '1',
+            'bots.pid': String(owner.pid),
+            'bots.host': owner.host,
+            'bots.started': started,
+          },
+          HostConfig: { NetworkMode: 'none' },
+        });
+      const reused = await make(`${owner.started.split('/')[0]}/1`);
+      const mine = await make(owner.started);
+      try {
+        const removed = await DockerEnvironment.removeStale({ docker });
+        // Another test process's sweep may have removed it first (the engine is shared).
+        await expect(reused.inspect()).rejects.toMatchObject({ statusCode: 404 });
+        expect(removed).not.toContain(mine.id);
+        expect((await mine.inspect()).Id).toBe(mine.id);
+      } finally {
+        await reused.remove({ force: true }).catch(() => undefined);
+        await mine.remove({ force: true }).catch(() => undefined);
+      }
     });
   });
 
@@ -202,15 +304,37 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
   });
 });
 
+const CHILD_WAITS = `import { DockerEnvironment } from './docker-environment.js';
+const environment = new DockerEnvironment({ mounts: [{ hostPath: process.argv[2] }] });
+await environment.start();
+await environment.execute('echo started');
+process.stdout.write('READY ' + environment.containerId + '\\n');
+setInterval(() => {}, 1000);
+`;
+
+/** A later run: one DockerEnvironment started (its first start sweeps), disposed, exit. */
+const CHILD_NEXT_RUN = `import { DockerEnvironment } from './docker-environment.js';
+const environment = new DockerEnvironment();
+await environment.start();
+await environment.dispose();
+process.stdout.write('READY done\\n');
+`;
+
 /**
  * Transpiles the sandbox sources into a folder under packages/core/node_modules (so `dockerode`
- * and `@bots/auth` resolve as in the package) and writes a child script that starts a
- * DockerEnvironment and waits.
+ * and `@bots/auth` resolve as in the package) and writes a child script with `body`.
  */
-async function compileChildScript(): Promise<string> {
+async function compileChildScript(body: string = CHILD_WAITS): Promise<string> {
   const { default: ts } = await import('typescript');
   const here = dirname(fileURLToPath(import.meta.url));
-  const out = join(here, '..', '..', 'node_modules', '.cache', `bots-sandbox-child-${process.pid}`);
+  const out = join(
+    here,
+    '..',
+    '..',
+    'node_modules',
+    '.cache',
+    `bots-sandbox-child-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'package.json'), '{"type":"module"}');
   for (const name of readdirSync(here)) {
@@ -223,15 +347,38 @@ async function compileChildScript(): Promise<string> {
     writeFileSync(join(out, name.replace(/\.ts$/, '.js')), outputText);
   }
   const script = join(out, 'child.mjs');
-  writeFileSync(
-    script,
-    `import { DockerEnvironment } from './docker-environment.js';
-const environment = new DockerEnvironment({ mounts: [{ hostPath: process.argv[2] }] });
-await environment.start();
-await environment.execute('echo started');
-process.stdout.write('READY ' + environment.containerId + '\\n');
-setInterval(() => {}, 1000);
-`,
-  );
+  writeFileSync(script, body);
   return script;
+}
+
+/** Starts a child node process running `script`; resolves with what follows READY. */
+function startChild(
+  script: string,
+  args: string[] = [],
+): {
+  child: ChildProcess;
+  ready: Promise<string>;
+  exited: Promise<NodeJS.Signals | number | null>;
+} {
+  const child = spawn(process.execPath, [script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      DOCKER_HOST: process.env['DOCKER_HOST'] ?? '',
+      TMPDIR: tmpdir(),
+    },
+  });
+  let stdout = '';
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk) => {
+      stdout += chunk;
+      const match = /READY (\w+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then(() => reject(new Error(`child exited early: ${stdout}`)));
+  });
+  return { child, ready, exited };
 }

@@ -1,65 +1,41 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { accessSync, constants, rmSync, statSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, join, posix } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import type { CommandResult, Environment, ExecuteOptions, Mount } from '../environment.js';
+import type { CommandResult, Environment, ExecuteOptions } from '../environment.js';
 import { registerCleanup } from './cleanup-registry.js';
+import {
+  type DockerEnvironmentOptions,
+  type DockerSettings,
+  resolveDockerSettings,
+} from './docker-environment-options.js';
 import { defaultDocker, hasImage } from './docker-images.js';
+import {
+  OVERLAY_FOLDER_PREFIX,
+  ownerLabels,
+  removeFolder,
+  removeStaleSandboxes,
+  writeOwnerFile,
+} from './docker-leftovers.js';
+import { chooseSandboxUser, type SandboxUser } from './docker-user.js';
 import { SandboxError } from './errors.js';
 import { type ResolvedMount, resolveMounts, SANDBOX_WORKDIR } from './mounts.js';
-import { ensureSandboxImage, tarOfFiles } from './sandbox-image.js';
+import { ensureSandboxImage, SANDBOX_IMAGE, tarOfFiles } from './sandbox-image.js';
+import { sandboxSeccompJson } from './seccomp-profile.js';
 import { type ShellProcess, ShellSession } from './shell-session.js';
 import { waitForStart } from './wait-for-start.js';
 
-/** Options of a {@link DockerEnvironment}. */
-export interface DockerEnvironmentOptions {
-  /** Image to run (default: the sandbox image, built on first use by `ensureSandboxImage`). */
-  image?: string;
-  /** Host folders or files to show inside; read-only ones get a throwaway writable layer. */
-  mounts?: Mount[];
-  /**
-   * Network access. `false` (default): none (`NetworkMode: none`). `true`: the engine's `bridge`
-   * network, or `host` when the engine has no bridge (an engine started with `--bridge=none`,
-   * as in this project's CI; `host` shares the host's network namespace). A string is used as
-   * the `NetworkMode` as is.
-   */
-  network?: boolean | string;
-  /** Memory limit in bytes, swap included (default 1 GiB). */
-  memory?: number;
-  /** Maximum number of processes (default 256). */
-  pids?: number;
-  /** CPU limit in cores, e.g. 1.5 (default: no limit). */
-  cpus?: number;
-  /** Extra container labels. */
-  labels?: Record<string, string>;
-  /** Directory the shell starts in (default: the first mount's sandbox path, else `/workdir`). */
-  workdir?: string;
-  /** Environment variables of the shell. Only these: the host's variables are never passed. */
-  env?: Record<string, string>;
-  /** Cap on the characters of output per command, head and tail kept (default 16 000). */
-  outputLimit?: number;
-  /** Timeout of commands that set none, in ms (default 120 000; 0 for none). */
-  defaultTimeoutMs?: number;
-  /** Mount the image's root file system read-only (`/tmp`, `/workdir`, home are tmpfs). */
-  readOnlyRootfs?: boolean;
-  /** `uid:gid` inside (default: the host process's uid:gid, so files written to mounts are yours). */
-  user?: string;
-  /** Docker client (default `new Docker()`, which honours `DOCKER_HOST`). */
-  docker?: Docker;
-  /** Progress lines while the sandbox image is built (first use only). */
-  onProgress?: (line: string) => void;
-  /** Disposes the environment when aborted. */
-  signal?: AbortSignal;
-}
+export type { DockerEnvironmentOptions } from './docker-environment-options.js';
 
-const DEFAULT_MEMORY = 1024 ** 3;
-const DEFAULT_PIDS = 256;
-const DEFAULT_TIMEOUT_MS = 120_000;
-const LABEL = 'bots.sandbox';
+/** Where the sandbox image has its execute-only bash (see its Dockerfile). */
+const SHELL_DIRECTORY = '/usr/local/libexec/bots';
+const SHELL = `${SHELL_DIRECTORY}/bash`;
+// For another image: put an execute-only copy of its bash there, as root (no capability needed).
+const INSTALL_SHELL = `[ -x ${SHELL} ] || { b=$(command -v bash) && mkdir -p ${SHELL_DIRECTORY} && cp "$b" ${SHELL} && chmod 0111 ${SHELL}; }`;
 
 function findExecutable(name: string): string | undefined {
   for (const directory of (process.env['PATH'] ?? '').split(delimiter)) {
@@ -79,37 +55,69 @@ function statusCode(error: unknown): number | undefined {
   return (error as { statusCode?: number } | undefined)?.statusCode;
 }
 
-function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function engineMessage(error: unknown): string {
+  const json = (error as { json?: { message?: string } } | undefined)?.json;
+  return (json?.message ?? (error as Error).message ?? String(error)).trim();
+}
+
+let tarFlavour: 'gnu' | 'bsd' | undefined;
+
+/** Flags that make the host's `tar` write every entry as owned by `uid:gid`. */
+function tarOwnerFlags(uid: number, gid: number): string[] {
+  tarFlavour ??= /GNU tar/.test(
+    spawnSync('tar', ['--version'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '',
+  )
+    ? 'gnu'
+    : 'bsd';
+  return tarFlavour === 'gnu'
+    ? [`--owner=:${uid}`, `--group=:${gid}`, '--numeric-owner']
+    : ['--uid', String(uid), '--gid', String(gid), '--numeric-owner'];
+}
+
+let staleSweep: Promise<void> | undefined;
+
+/** Once per process: remove what sandboxes of ended processes left (see `removeStale`). */
+function sweepStaleOnce(docker: Docker): Promise<void> {
+  staleSweep ??= removeStaleSandboxes({ docker, helperImage: SANDBOX_IMAGE }).then(
+    () => undefined,
+    () => undefined,
+  );
+  return staleSweep;
 }
 
 /**
  * A sandbox in a Docker container, through `dockerode`: one container per environment, one
  * persistent bash attached once (commands cost a round trip on the attached stream, not a
- * `docker exec`), not privileged, all capabilities dropped, `no-new-privileges`, no network
- * unless asked for, memory/pids/CPU limits, labelled `bots.sandbox=1` with the owner's pid, and
- * removed on `dispose()`, on `signal` abort, and on process exit/SIGINT/SIGTERM.
+ * `docker exec`), removed on `dispose()`, on `signal` abort, and on process exit/SIGINT/SIGTERM.
+ *
+ * Contained: not privileged, all capabilities dropped, `no-new-privileges`, a seccomp profile of
+ * its own (`seccomp-profile.ts`: no setuid/setgid bits, no new namespaces, mounts, keyrings, BPF,
+ * tracing ...), no network unless asked for, memory/pids/CPU limits, never root unless only root
+ * could write the mounts (see the `user` option), a shell that its programs cannot read or trace.
+ * Every option is checked at construction (`ConfigurationError`).
  *
  * Read-only mounts are Docker volumes of the `local` driver with overlay options (lower: the
- * host folder, upper/work: a temporary folder of the environment), so the bot may write and the
- * host folder stays unchanged; where the engine cannot mount that (Docker Desktop: the host path
- * is not in the engine's VM), the folder is copied in instead and `notes` says so.
+ * host folder, upper/work: a temporary folder of the environment), mounted `nosuid,nodev`, so the
+ * bot may write and the host folder stays unchanged; where the engine cannot mount that (Docker
+ * Desktop: the host path is not in the engine's VM), the folder is copied in instead and `notes`
+ * says so. Read-write mounts are binds.
+ *
+ * Containers and volumes are labelled `bots.sandbox=1` with their owner (pid, host, process
+ * start), overlay folders hold an `owner.json`; the first start in a process removes what
+ * ended processes left ({@link DockerEnvironment.removeStale}).
  */
 export class DockerEnvironment implements Environment {
   readonly kind = 'docker';
   /** Things the caller should know: fallbacks taken, limits not applied. */
   readonly notes: string[] = [];
-  readonly #options: DockerEnvironmentOptions;
+  readonly #settings: DockerSettings;
   readonly #mounts: ResolvedMount[];
   readonly #id = randomBytes(6).toString('hex');
   #docker: Docker | undefined;
   #container: Docker.Container | undefined;
   #containerId: string | undefined;
+  #user: SandboxUser | undefined;
+  #shell = SHELL;
   readonly #volumes: string[] = [];
   readonly #tempDirectories: string[] = [];
   #session: ShellSession | undefined;
@@ -117,12 +125,14 @@ export class DockerEnvironment implements Environment {
   #unregister: (() => void) | undefined;
   #disposed = false;
   #disposing: Promise<void> | undefined;
+  #imageTag: string | undefined;
   readonly #onAbort = () => void this.dispose();
 
+  /** @throws ConfigurationError for an unknown option or a bad value (it names the fix). */
   constructor(options: DockerEnvironmentOptions = {}) {
-    this.#options = options;
-    this.#mounts = resolveMounts(options.mounts);
-    options.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.#settings = resolveDockerSettings(options);
+    this.#mounts = resolveMounts(this.#settings.mounts);
+    this.#settings.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /** The container's id once started. */
@@ -130,41 +140,26 @@ export class DockerEnvironment implements Environment {
     return this.#containerId;
   }
 
+  /** True when a Docker engine answers (at `DOCKER_HOST`, or the client given). */
+  static async isAvailable(options: { docker?: Docker } = {}): Promise<boolean> {
+    try {
+      await (options.docker ?? (await defaultDocker())).ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
-   * Removes sandbox containers (label `bots.sandbox=1`) whose owning process on this host has
-   * ended, and unused sandbox volumes. Returns the removed container ids.
+   * Removes what sandboxes of ended processes on this host left: containers labelled
+   * `bots.sandbox=1` whose owner (pid, host, process start) has ended, their volumes, and their
+   * overlay folders (`bots-overlay-*` in the temporary directory); never what a live process
+   * owns. The first start of a DockerEnvironment in a process runs it once. Returns what was
+   * removed: container ids, volume names, folder paths.
    */
   static async removeStale(options: { docker?: Docker } = {}): Promise<string[]> {
     const docker = options.docker ?? (await defaultDocker());
-    const removed: string[] = [];
-    const containers = await docker.listContainers({
-      all: true,
-      filters: { label: [`${LABEL}=1`] },
-    });
-    for (const info of containers) {
-      const pid = Number(info.Labels['bots.pid']);
-      const sameHost = info.Labels['bots.host'] === hostname();
-      if (!sameHost || !Number.isInteger(pid) || isPidAlive(pid)) continue;
-      await docker
-        .getContainer(info.Id)
-        .remove({ force: true, v: true })
-        .then(() => removed.push(info.Id))
-        .catch(() => undefined);
-    }
-    const { Volumes } = await docker.listVolumes({
-      filters: { label: [`${LABEL}=1`], dangling: ['true'] },
-    });
-    for (const volume of Volumes ?? []) {
-      const pid = Number(volume.Labels?.['bots.pid']);
-      if (volume.Labels?.['bots.host'] === hostname() && Number.isInteger(pid) && isPidAlive(pid)) {
-        continue;
-      }
-      await docker
-        .getVolume(volume.Name)
-        .remove()
-        .catch(() => undefined);
-    }
-    return removed;
+    return removeStaleSandboxes({ docker, helperImage: SANDBOX_IMAGE });
   }
 
   async start(options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -189,11 +184,12 @@ export class DockerEnvironment implements Environment {
   async copyIn(hostPath: string, sandboxPath: string): Promise<void> {
     await this.start();
     const container = this.#container!;
+    const { uid, gid } = this.#user!;
     const info = await stat(hostPath);
     const target = posix.normalize(sandboxPath);
     if (info.isDirectory()) {
-      await this.#execOnce(['mkdir', '-p', '--', target]);
-      const tar = spawn('tar', ['-C', hostPath, '-cf', '-', '.'], {
+      await this.#makeDirectory(target);
+      const tar = spawn('tar', [...tarOwnerFlags(uid, gid), '-C', hostPath, '-cf', '-', '.'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -213,9 +209,11 @@ export class DockerEnvironment implements Environment {
       if (code !== 0) throw new SandboxError(`tar of ${hostPath} failed: ${stderr.trim()}`);
     } else {
       const directory = posix.dirname(target);
-      await this.#execOnce(['mkdir', '-p', '--', directory]);
+      await this.#makeDirectory(directory);
       const content = await readFile(hostPath);
-      const archive = tarOfFiles({ [posix.basename(target)]: { content, mode: info.mode } });
+      const archive = tarOfFiles({
+        [posix.basename(target)]: { content, mode: info.mode, uid, gid },
+      });
       await container.putArchive(archive, { path: directory });
     }
   }
@@ -227,7 +225,7 @@ export class DockerEnvironment implements Environment {
 
   async #dispose(): Promise<void> {
     this.#disposed = true;
-    this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    this.#settings.signal?.removeEventListener('abort', this.#onAbort);
     await this.#starting?.catch(() => undefined);
     await this.#session?.close().catch(() => undefined);
     this.#session = undefined;
@@ -258,59 +256,20 @@ export class DockerEnvironment implements Environment {
       }
     }
     for (const directory of this.#tempDirectories.splice(0)) {
-      await rm(directory, { recursive: true, force: true }).catch(async () => {
-        // Files written through the overlay belong to the container's user (root): let a
-        // container remove them when this process may not.
-        await this.#removeAsContainer(directory).catch(() => undefined);
-        await rm(directory, { recursive: true, force: true }).catch(() => undefined);
-      });
+      // Files written through the overlay belong to the sandbox's user: a container removes
+      // them where this process may not.
+      await removeFolder(directory, docker, this.#imageTag).catch(() => undefined);
     }
-  }
-
-  async #removeAsContainer(directory: string): Promise<void> {
-    const docker = this.#docker;
-    if (!docker || !this.#imageTag) return;
-    const container = await docker.createContainer({
-      Image: this.#imageTag,
-      Cmd: ['rm', '-rf', '/target/upper', '/target/work'],
-      Labels: this.#labels(),
-      HostConfig: { Binds: [`${directory}:/target`], NetworkMode: 'none', AutoRemove: false },
-    });
-    try {
-      await container.start();
-      await container.wait();
-    } finally {
-      await container.remove({ force: true }).catch(() => undefined);
-    }
-  }
-
-  #imageTag: string | undefined;
-
-  #labels(): Record<string, string> {
-    return {
-      ...this.#options.labels,
-      [LABEL]: '1',
-      'bots.pid': String(process.pid),
-      'bots.host': hostname(),
-      'bots.created': new Date().toISOString(),
-      'bots.environment': this.#id,
-    };
   }
 
   #register(): void {
     if (this.#unregister) return;
-    const cli = this.#options.docker ? undefined : findExecutable('docker');
+    const cli = this.#settings.docker ? undefined : findExecutable('docker');
     this.#unregister = registerCleanup({
       description: `docker sandbox ${this.#id}`,
       cleanupSync: () => {
-        for (const directory of this.#tempDirectories) {
-          try {
-            rmSync(directory, { recursive: true, force: true });
-          } catch {
-            // may need the container; handled by removeStale/async path
-          }
-        }
-        if (!this.#containerId && this.#volumes.length === 0) return true;
+        if (!this.#containerId && this.#volumes.length === 0 && !this.#tempDirectories.length)
+          return true;
         if (!cli) return false;
         const options = { stdio: 'ignore' as const, timeout: 20_000 };
         if (this.#containerId) spawnSync(cli, ['rm', '-f', '-v', this.#containerId], options);
@@ -318,6 +277,13 @@ export class DockerEnvironment implements Environment {
           spawnSync(cli, ['volume', 'rm', '-f', ...this.#volumes], options);
         this.#containerId = undefined;
         this.#volumes.length = 0;
+        for (const directory of this.#tempDirectories) {
+          try {
+            rmSync(directory, { recursive: true, force: true });
+          } catch {
+            // Files of another user: the next process's stale sweep removes the folder.
+          }
+        }
         return true;
       },
       cleanupAsync: () => this.#removeResources(),
@@ -325,7 +291,7 @@ export class DockerEnvironment implements Environment {
   }
 
   async #start(): Promise<void> {
-    const docker = this.#options.docker ?? (await defaultDocker());
+    const docker = this.#settings.docker ?? (await defaultDocker());
     this.#docker = docker;
     try {
       await docker.ping();
@@ -335,7 +301,8 @@ export class DockerEnvironment implements Environment {
         { cause: error },
       );
     }
-    let image = this.#options.image;
+    const swept = sweepStaleOnce(docker);
+    let image = this.#settings.image;
     if (image) {
       if (!(await hasImage(docker, image))) {
         throw new SandboxError(
@@ -345,10 +312,21 @@ export class DockerEnvironment implements Environment {
     } else {
       image = await ensureSandboxImage({
         docker,
-        ...(this.#options.onProgress ? { onProgress: this.#options.onProgress } : {}),
+        ...(this.#settings.onProgress ? { onProgress: this.#settings.onProgress } : {}),
       });
     }
     this.#imageTag = image;
+    this.#user = chooseSandboxUser({
+      explicit: this.#settings.user,
+      mounts: this.#mounts,
+      processUid: process.getuid?.(),
+      processGid: process.getgid?.(),
+      ownerOf: (path) => {
+        const info = statSync(path);
+        return { uid: info.uid, gid: info.gid };
+      },
+    });
+    if (this.#user.note) this.notes.push(this.#user.note);
     this.#register();
     const networkMode = await this.#networkMode(docker);
 
@@ -358,24 +336,39 @@ export class DockerEnvironment implements Environment {
     let copied: ResolvedMount[] = this.#mounts.filter(
       (mount) => mount.mode === 'read-only' && !overlayMounts.includes(mount),
     );
+    const container = await this.#createContainer(docker, image, networkMode, overlayMounts);
     try {
-      await this.#createAndStart(docker, image, networkMode, overlayMounts);
+      await container.start();
     } catch (error) {
-      if (overlayMounts.length === 0) throw error;
+      if (overlayMounts.length === 0) throw this.#refused(error, 'start');
       // Most likely the engine cannot mount an overlay of a host path (Docker Desktop).
       await this.#removeResources();
       this.notes.push(
-        `The engine could not mount a read-only overlay of the host folder (${(error as Error).message.trim()}); the read-only mounts were copied into the container instead.`,
+        `The engine could not mount a read-only overlay of the host folder (${engineMessage(error)}); the read-only mounts were copied into the container instead.`,
       );
       copied = this.#mounts.filter((mount) => mount.mode === 'read-only');
-      await this.#createAndStart(docker, image, networkMode, []);
+      const plain = await this.#createContainer(docker, image, networkMode, []);
+      await plain.start().catch((retry) => {
+        throw this.#refused(retry, 'start');
+      });
     }
+    if (image !== SANDBOX_IMAGE) await this.#installShell();
+    this.#session = this.#newSession();
     for (const mount of copied) await this.copyIn(mount.hostPath, mount.sandboxPath);
-    await this.#session!.ensureStarted();
+    await this.#session.ensureStarted();
+    await swept;
+  }
+
+  #refused(error: unknown, step: 'create' | 'start'): SandboxError {
+    const code = statusCode(error);
+    return new SandboxError(
+      `The Docker engine refused to ${step} the sandbox container${code ? ` (HTTP ${code})` : ''}: ${engineMessage(error)}. Check the DockerEnvironment options (image, memory, pids, cpus, network, user, mounts) against what this engine allows.`,
+      { cause: error },
+    );
   }
 
   async #networkMode(docker: Docker): Promise<string> {
-    const network = this.#options.network ?? false;
+    const network = this.#settings.network;
     if (network === false) return 'none';
     if (typeof network === 'string') return network;
     const networks = await docker.listNetworks({ filters: { name: ['bridge'] } });
@@ -386,97 +379,157 @@ export class DockerEnvironment implements Environment {
     return 'host';
   }
 
-  async #createAndStart(
+  async #createVolume(
+    docker: Docker,
+    purpose: string,
+    driverOptions?: Record<string, string>,
+  ): Promise<string> {
+    const name = `bots-sandbox-${this.#id}-${purpose}-${randomBytes(3).toString('hex')}`;
+    await docker.createVolume({
+      Name: name,
+      Driver: 'local',
+      ...(driverOptions ? { DriverOpts: driverOptions } : {}),
+      Labels: { ...this.#settings.labels, ...ownerLabels(), 'bots.environment': this.#id },
+    });
+    this.#volumes.push(name);
+    return name;
+  }
+
+  async #createContainer(
     docker: Docker,
     image: string,
     networkMode: string,
     overlayMounts: ResolvedMount[],
-  ): Promise<void> {
-    const labels = this.#labels();
+  ): Promise<Docker.Container> {
+    const { uid, gid } = this.#user!;
     const mounts: Docker.MountSettings[] = [];
     for (const mount of this.#mounts) {
-      if (mount.mode === 'read-write') {
-        mounts.push({
-          Type: 'bind',
-          Source: mount.hostPath,
-          Target: mount.sandboxPath,
-          ReadOnly: false,
-        });
+      switch (mount.mode) {
+        case 'read-write':
+          // A bind mount cannot be nosuid/nodev through Docker's API; the seccomp profile keeps
+          // setuid/setgid bits from being made, no-new-privileges keeps planted ones from
+          // working, the devices cgroup keeps device nodes closed.
+          mounts.push({ Type: 'bind', Source: mount.hostPath, Target: mount.sandboxPath });
+          break;
+        case 'read-only':
+          break;
+        default:
+          throw new SandboxError(
+            `Unknown mount mode ${JSON.stringify(mount.mode)} for ${mount.hostPath}; use "read-only" or "read-write".`,
+          );
       }
     }
     for (const [index, mount] of overlayMounts.entries()) {
-      const directory = await mkdtemp(join(tmpdir(), 'bots-overlay-'));
+      const directory = await mkdtemp(join(tmpdir(), OVERLAY_FOLDER_PREFIX));
       this.#tempDirectories.push(directory);
-      await mkdir(join(directory, 'upper'));
+      await writeOwnerFile(directory);
+      const upper = join(directory, 'upper');
+      await mkdir(upper);
       await mkdir(join(directory, 'work'));
-      const name = `bots-sandbox-${this.#id}-${index}-${randomBytes(3).toString('hex')}`;
-      await docker.createVolume({
-        Name: name,
-        Driver: 'local',
-        DriverOpts: {
-          type: 'overlay',
-          device: 'overlay',
-          o: `lowerdir=${mount.hostPath},upperdir=${join(directory, 'upper')},workdir=${join(directory, 'work')}`,
-        },
-        Labels: labels,
+      // The mount's root is the upper folder: give it the host folder's owner and mode, so that
+      // the sandbox's user may create files at the top as it may in the folder.
+      const lower = await stat(mount.hostPath);
+      await chown(upper, lower.uid, lower.gid).catch(() => undefined);
+      await chmod(upper, lower.mode & 0o7777);
+      const name = await this.#createVolume(docker, String(index), {
+        type: 'overlay',
+        device: 'overlay',
+        o: `lowerdir=${mount.hostPath},upperdir=${join(directory, 'upper')},workdir=${join(directory, 'work')},nosuid,nodev`,
       });
-      this.#volumes.push(name);
       mounts.push({ Type: 'volume', Source: name, Target: mount.sandboxPath });
     }
-    const memory = this.#options.memory ?? DEFAULT_MEMORY;
-    const user =
-      this.#options.user ??
-      (typeof process.getuid === 'function'
-        ? `${process.getuid()}:${process.getgid!()}`
-        : undefined);
-    const container = await docker.createContainer({
-      name: `bots-sandbox-${this.#id}-${randomBytes(3).toString('hex')}`,
-      Image: image,
-      Cmd: ['sleep', 'infinity'],
-      Labels: labels,
-      Env: [],
-      WorkingDir: SANDBOX_WORKDIR,
-      ...(user ? { User: user } : {}),
-      Tty: false,
-      OpenStdin: false,
-      AttachStdin: false,
-      AttachStdout: false,
-      AttachStderr: false,
-      HostConfig: {
-        NetworkMode: networkMode,
-        Memory: memory,
-        MemorySwap: memory,
-        PidsLimit: this.#options.pids ?? DEFAULT_PIDS,
-        ...(this.#options.cpus ? { NanoCpus: Math.round(this.#options.cpus * 1e9) } : {}),
-        CapDrop: ['ALL'],
-        SecurityOpt: ['no-new-privileges'],
-        Privileged: false,
-        Init: true,
-        ReadonlyRootfs: this.#options.readOnlyRootfs ?? false,
-        ...(this.#options.readOnlyRootfs
-          ? {
-              Tmpfs: {
-                '/tmp': 'rw,nosuid,nodev,size=512m',
-                [SANDBOX_WORKDIR]: 'rw,nosuid,nodev,size=512m',
-                '/home/bot': 'rw,nosuid,nodev,size=128m',
-              },
-            }
-          : {}),
-        Mounts: mounts,
-        AutoRemove: false,
-      },
-    });
+    if (uid === 0 && image === SANDBOX_IMAGE) {
+      // Root (without capabilities) owns the image's files: keep it from making the shell
+      // readable for the next shell by showing the shell's folder read-only (a volume Docker
+      // fills from the image).
+      const name = await this.#createVolume(docker, 'shell');
+      mounts.push({ Type: 'volume', Source: name, Target: SHELL_DIRECTORY, ReadOnly: true });
+    }
+    const { memory, pids, cpus, readOnlyRootfs } = this.#settings;
+    let container: Docker.Container;
+    try {
+      container = await docker.createContainer({
+        name: `bots-sandbox-${this.#id}-${randomBytes(3).toString('hex')}`,
+        Image: image,
+        Cmd: ['sleep', 'infinity'],
+        Labels: {
+          ...this.#settings.labels,
+          ...ownerLabels(),
+          'bots.created': new Date().toISOString(),
+          'bots.environment': this.#id,
+        },
+        Env: [],
+        WorkingDir: SANDBOX_WORKDIR,
+        User: `${uid}:${gid}`,
+        Tty: false,
+        OpenStdin: false,
+        AttachStdin: false,
+        AttachStdout: false,
+        AttachStderr: false,
+        HostConfig: {
+          NetworkMode: networkMode,
+          Memory: memory,
+          MemorySwap: memory,
+          PidsLimit: pids,
+          ...(cpus ? { NanoCpus: Math.round(cpus * 1e9) } : {}),
+          CapDrop: ['ALL'],
+          SecurityOpt: ['no-new-privileges', `seccomp=${sandboxSeccompJson()}`],
+          Privileged: false,
+          Init: true,
+          ReadonlyRootfs: readOnlyRootfs,
+          ...(readOnlyRootfs
+            ? {
+                Tmpfs: {
+                  '/tmp': 'rw,nosuid,nodev,size=512m',
+                  [SANDBOX_WORKDIR]: 'rw,nosuid,nodev,size=512m',
+                  '/home/bot': 'rw,nosuid,nodev,size=128m',
+                },
+              }
+            : {}),
+          Mounts: mounts,
+          AutoRemove: false,
+        },
+      });
+    } catch (error) {
+      throw this.#refused(error, 'create');
+    }
     this.#container = container;
     this.#containerId = container.id;
-    await container.start();
-    const shellMarker = randomBytes(8).toString('hex');
-    const env = Object.entries(this.#options.env ?? {}).map(([key, value]) => `${key}=${value}`);
-    this.#session = new ShellSession({
-      initialDirectory: this.#options.workdir ?? this.#mounts[0]?.sandboxPath ?? SANDBOX_WORKDIR,
-      outputLimit: this.#options.outputLimit,
-      defaultTimeoutMs: this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
-      start: () => this.#startShell(container, [...env, `BOTS_SHELL=${shellMarker}`], shellMarker),
+    return container;
+  }
+
+  /** Another image: give it an execute-only bash, else run its plain bash and say so. */
+  async #installShell(): Promise<void> {
+    try {
+      await this.#execOnce(['sh', '-c', INSTALL_SHELL], '0:0');
+      this.#shell = SHELL;
+    } catch (error) {
+      this.#shell = 'bash';
+      this.notes.push(
+        `The image has no execute-only shell at ${SHELL} and none could be made (${(error as Error).message.slice(0, 200)}): programs in the sandbox can read the shell's memory, so they could forge the end of a command's output. Add it to the image: RUN mkdir -p ${SHELL_DIRECTORY} && cp /bin/bash ${SHELL} && chmod 0111 ${SHELL}`,
+      );
+    }
+  }
+
+  #newSession(): ShellSession {
+    const container = this.#container!;
+    const marker = randomBytes(8).toString('hex');
+    const env = Object.entries(this.#settings.env).map(([key, value]) => `${key}=${value}`);
+    return new ShellSession({
+      initialDirectory: this.#settings.workdir ?? this.#mounts[0]?.sandboxPath ?? SANDBOX_WORKDIR,
+      outputLimit: this.#settings.outputLimit,
+      defaultTimeoutMs: this.#settings.defaultTimeoutMs,
+      start: () => this.#startShell(container, [...env, `BOTS_SHELL=${marker}`], marker),
     });
+  }
+
+  async #makeDirectory(path: string): Promise<void> {
+    try {
+      await this.#execOnce(['mkdir', '-p', '--', path]);
+    } catch {
+      // Under a folder of root's: root (without capabilities) may make it.
+      await this.#execOnce(['mkdir', '-p', '--', path], '0:0');
+    }
   }
 
   async #startShell(
@@ -485,8 +538,10 @@ export class DockerEnvironment implements Environment {
     marker: string,
   ): Promise<ShellProcess> {
     const docker = this.#docker!;
+    // `-s MARKER`: commands from stdin, and the marker in the shell's arguments, which stay
+    // readable in /proc when the shell is not dumpable (its environment does not).
     const exec = await container.exec({
-      Cmd: ['bash', '--noprofile', '--norc'],
+      Cmd: [this.#shell, '--noprofile', '--norc', '-s', marker],
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
@@ -516,15 +571,16 @@ export class DockerEnvironment implements Environment {
       output,
       exited,
       kill: async () => {
-        // Every process that still carries this shell's marker: the shell and what it started.
-        const script = `for e in /proc/[0-9]*/environ; do if grep -qzx 'BOTS_SHELL=${marker}' "$e" 2>/dev/null; then p=\${e#/proc/}; kill -KILL "\${p%/environ}" 2>/dev/null; fi; done; exit 0`;
+        // The shell (its arguments hold the marker) and every process that carries the marker
+        // in its environment: what the shell started.
+        const script = `for p in /proc/[0-9]*; do if grep -qzx -- '${marker}' "$p/cmdline" 2>/dev/null || grep -qzx -- 'BOTS_SHELL=${marker}' "$p/environ" 2>/dev/null; then kill -KILL "\${p#/proc/}" 2>/dev/null; fi; done; exit 0`;
         await this.#execOnce(['bash', '-c', script]).catch(() => undefined);
         stream.destroy();
       },
     };
   }
 
-  async #execOnce(command: string[]): Promise<{ exitCode: number; output: string }> {
+  async #execOnce(command: string[], user?: string): Promise<{ exitCode: number; output: string }> {
     const container = this.#container;
     const docker = this.#docker;
     if (!container || !docker) throw new SandboxError('The sandbox is not running.');
@@ -533,6 +589,7 @@ export class DockerEnvironment implements Environment {
       AttachStdout: true,
       AttachStderr: true,
       Tty: false,
+      ...(user ? { User: user } : {}),
     });
     const stream = await exec.start({ hijack: true, stdin: false });
     const output = new PassThrough();

@@ -2,7 +2,15 @@ export { capOutput, cutMarker, DEFAULT_OUTPUT_LIMIT, OutputCapper } from './cap-
 export { type CgroupLimits, createSandboxCgroup, type SandboxCgroup } from './cgroup.js';
 export { type CleanupEntry, cleanupRegistryState, registerCleanup } from './cleanup-registry.js';
 export { DockerEnvironment, type DockerEnvironmentOptions } from './docker-environment.js';
-export { defaultDocker, followImageBuild, hasImage } from './docker-images.js';
+export {
+  type BuildImageOptions,
+  buildImage,
+  buildNetworkMode,
+  defaultDocker,
+  followImageBuild,
+  hasImage,
+  plainText,
+} from './docker-images.js';
 export { SandboxError } from './errors.js';
 export { LocalEnvironment, type LocalEnvironmentOptions } from './local-environment.js';
 export { type ResolvedMount, resolveMounts, SANDBOX_WORKDIR } from './mounts.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { defaultDocker, followImageBuild, hasImage } from './docker-images.js';
+import { buildImage, defaultDocker, hasImage } from './docker-images.js';
 import { SandboxError } from './errors.js';
 
 /**
@@ -20,6 +20,13 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/* \
   && useradd --create-home --uid 1000 --shell /bin/bash bot \
   && mkdir -p /workdir && chmod 1777 /workdir /home/bot
+# The shell the sandbox runs: an execute-only copy of bash. A process that executes a file it
+# cannot read is not dumpable, so the shell's memory, file descriptors and environment
+# (/proc/<pid>/{mem,fd,environ}, ptrace) are closed to the programs it starts; they cannot read
+# the end-of-command nonce of the shell protocol.
+RUN mkdir -p /usr/local/libexec/bots \
+  && cp /bin/bash /usr/local/libexec/bots/bash \
+  && chmod 0111 /usr/local/libexec/bots/bash
 ENV LANG=C.UTF-8 HOME=/home/bot PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 WORKDIR /workdir
 CMD ["sleep", "infinity"]
@@ -47,21 +54,23 @@ export interface SandboxImageOptions {
   /** Receives progress lines of the build (`Step 2/6 : RUN apt-get …`, layer output). */
   onProgress?: (line: string) => void;
   /**
-   * Network of the build's `RUN` steps (default: the engine's default). `host` is needed on an
-   * engine started with `--bridge=none`, as in this project's CI.
+   * Network of the build's `RUN` steps (default: the engine's default, or `host` when the engine
+   * has no `bridge` network, as one started with `--bridge=none` in this project's CI).
    */
   networkMode?: string;
+  /** Stops waiting for the build (the engine may finish it in the background). */
+  signal?: AbortSignal;
 }
 
-function tarHeader(name: string, size: number, mode: number): Buffer {
+function tarHeader(name: string, size: number, mode: number, uid: number, gid: number): Buffer {
   const header = Buffer.alloc(512, 0);
   const field = (offset: number, length: number, value: string) =>
     header.write(value, offset, length, 'ascii');
   const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, '0');
   field(0, 100, name);
   field(100, 8, octal(mode & 0o7777, 8));
-  field(108, 8, octal(0, 8));
-  field(116, 8, octal(0, 8));
+  field(108, 8, octal(uid, 8));
+  field(116, 8, octal(gid, 8));
   field(124, 12, octal(size, 12));
   field(136, 12, octal(Math.floor(Date.now() / 1000), 12));
   field(148, 8, '        ');
@@ -74,8 +83,14 @@ function tarHeader(name: string, size: number, mode: number): Buffer {
   return header;
 }
 
-/** A file of {@link tarOfFiles}: its content and, optionally, its mode (default 0644). */
-export type TarFile = string | Buffer | { content: string | Buffer; mode?: number };
+/**
+ * A file of {@link tarOfFiles}: its content and, optionally, its mode (default 0644) and owner
+ * (default 0:0; at most 2097151, the 7 octal digits of the header).
+ */
+export type TarFile =
+  | string
+  | Buffer
+  | { content: string | Buffer; mode?: number; uid?: number; gid?: number };
 
 /**
  * A tar archive holding regular files with short names (under 100 bytes), made in memory: for
@@ -89,29 +104,37 @@ export function tarOfFiles(files: Record<string, TarFile>): Buffer {
     const entry = typeof file === 'string' || Buffer.isBuffer(file) ? { content: file } : file;
     const data = typeof entry.content === 'string' ? Buffer.from(entry.content) : entry.content;
     const padding = Buffer.alloc((512 - (data.length % 512)) % 512);
-    parts.push(tarHeader(name, data.length, entry.mode ?? 0o644), data, padding);
+    const uid = 'uid' in entry ? (entry.uid ?? 0) : 0;
+    const gid = 'gid' in entry ? (entry.gid ?? 0) : 0;
+    if (uid > 0o7777777 || gid > 0o7777777) {
+      throw new SandboxError(`An owner above 2097151 does not fit a tar header: ${uid}:${gid}.`);
+    }
+    parts.push(tarHeader(name, data.length, entry.mode ?? 0o644, uid, gid), data, padding);
   }
   parts.push(Buffer.alloc(1024));
   return Buffer.concat(parts);
 }
 
-/** Builds the sandbox image from {@link SANDBOX_DOCKERFILE}, reporting progress lines. */
+/**
+ * Builds the sandbox image from {@link SANDBOX_DOCKERFILE}, reporting progress lines (plain
+ * text). A failed build leaves no container behind and throws a `SandboxError` with the reason
+ * and the last lines of the build log.
+ */
 export async function buildSandboxImage(options: SandboxImageOptions = {}): Promise<string> {
   const docker = options.docker ?? (await defaultDocker());
   const tag = options.tag ?? SANDBOX_IMAGE;
   const progress = options.onProgress ?? (() => undefined);
   progress(`Building the sandbox image ${tag} (once; later runs reuse it)`);
-  const context = Readable.from([tarOfFiles({ Dockerfile: SANDBOX_DOCKERFILE })]);
-  const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
-    t: tag,
+  await buildImage({
+    docker,
+    context: Readable.from([tarOfFiles({ Dockerfile: SANDBOX_DOCKERFILE })]),
+    tag,
+    description: 'the sandbox image',
     labels: { 'bots.sandbox.image': '1' },
-    ...(options.networkMode ? { networkmode: options.networkMode } : {}),
+    onProgress: progress,
+    ...(options.networkMode ? { networkMode: options.networkMode } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
-  try {
-    await followImageBuild(docker, stream, progress);
-  } catch (error) {
-    throw new SandboxError(`Building the sandbox image ${tag} failed: ${(error as Error).message}`);
-  }
   progress(`Built the sandbox image ${tag}`);
   return tag;
 }

@@ -1,10 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { CommandResult } from '../environment.js';
 import { DEFAULT_OUTPUT_LIMIT, OutputCapper } from './cap-output.js';
 import { SandboxError } from './errors.js';
-import { protocolMessage, SHELL_PRELUDE, sentinelPattern } from './shell-prelude.js';
+import {
+  protocolMessage,
+  protocolToken,
+  SENTINEL_MAX_LENGTH,
+  SHELL_PRELUDE,
+  sentinelPattern,
+} from './shell-prelude.js';
 
 /** A running bash process the session talks to; made by a sandbox (docker exec, bwrap child). */
 export interface ShellProcess {
@@ -41,7 +46,8 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-const HOLD_BACK = 64;
+// Output held back until the next chunk, so that an end line split across chunks is still seen.
+const HOLD_BACK = SENTINEL_MAX_LENGTH;
 const RESET_NOTE =
   '[note: a new shell was started: the working directory and environment were reset]';
 const START_TIMEOUT_MS = 30_000;
@@ -194,7 +200,7 @@ export class ShellSession {
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<CommandResult> {
-    const nonce = randomBytes(8).toString('hex');
+    const nonce = protocolToken();
     const capper = new OutputCapper(this.#options.outputLimit ?? DEFAULT_OUTPUT_LIMIT);
     const started = performance.now();
     const graceMs = this.#options.graceMs ?? 3_000;
@@ -259,7 +265,7 @@ export class ShellSession {
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending = pending;
-      shell.input.write(protocolMessage(nonce, command, timeoutMs));
+      shell.input.write(protocolMessage(nonce, protocolToken(), command, timeoutMs));
     });
   }
 }
