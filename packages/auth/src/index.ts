@@ -2,8 +2,10 @@ export {
   AUTH_METHODS,
   type AuthMethod,
   type Env,
+  readVariable,
   resolveAuthMethod,
   resolveScope,
+  TOKEN_AUDIENCE_PROVIDERS,
   type TokenAudienceProvider,
 } from './auth-method.js';
 export { assertBearerTransport, isLoopbackHost } from './bearer-transport.js';
@@ -31,7 +33,7 @@ export {
   MAX_TIMER_MS,
   type NumberCheck,
 } from './option-checks.js';
-export { redact, redactValue, registerSecret } from './redact.js';
+export { redact, redactForModel, redactValue, registerSecret } from './redact.js';
 export { AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE } from './scopes.js';
 export { toTokenProvider } from './to-token-provider.js';
 export {
