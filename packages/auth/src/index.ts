@@ -8,7 +8,12 @@ export {
   TOKEN_AUDIENCE_PROVIDERS,
   type TokenAudienceProvider,
 } from './auth-method.js';
-export { assertBearerTransport, isLoopbackHost } from './bearer-transport.js';
+export {
+  assertBearerTransport,
+  assertSecretTransport,
+  isLoopbackHost,
+  type SecretTransportCheck,
+} from './bearer-transport.js';
 export { credentialForMethod } from './credential-for-method.js';
 export {
   AuthenticationError,
