@@ -104,9 +104,10 @@ function distance(a: string, b: string): number {
 
 /**
  * Variables set in `env` that look like a typo of one of `names` (the same letters once `_` and
- * case are ignored, or one or two letters off), e.g. `OPENAI_END_POINT`, `AZURE_OPENAI_END_POINT`
- * or `OPEN_AI_ENDPOINT` for the Azure OpenAI endpoint. Derived, not listed: any variable name
- * close to a real one is found. One sentence per variable, or an empty string.
+ * case are ignored, or up to three letters off, such as an extra `API`), e.g.
+ * `OPENAI_END_POINT`, `AZURE_OPENAI_END_POINT` or `OPEN_AI_ENDPOINT` for the Azure OpenAI
+ * endpoint. Derived, not listed: any variable name close to a real one is found. One sentence
+ * per variable, each after a space, or an empty string.
  */
 export function nearMissHint(env: Env, names: readonly string[]): string {
   const hints: string[] = [];
@@ -117,7 +118,8 @@ export function nearMissHint(env: Env, names: readonly string[]): string {
     const match = targets.find(
       (target) =>
         key === target.key ||
-        (target.key.length >= 8 && distance(key, target.key) <= Math.min(2, target.key.length / 6)),
+        (target.key.length >= 8 &&
+          distance(key, target.key) <= Math.min(3, Math.floor(target.key.length / 3))),
     );
     if (!match) continue;
     const other = KNOWN.includes(variable)

@@ -103,6 +103,7 @@ export class ModelTimeoutError extends BotsError {
 }
 
 function formatSeconds(milliseconds: number): string {
+  if (milliseconds < 1000) return `${milliseconds} ms`;
   const seconds = milliseconds / 1000;
   return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(1))} s`;
 }

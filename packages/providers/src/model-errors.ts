@@ -94,6 +94,7 @@ export function toModelError(
 }
 
 function seconds(milliseconds: number): string {
+  if (milliseconds < 1000) return `${Math.round(milliseconds)} ms`;
   const value = milliseconds / 1000;
   return `${Number.isInteger(value) ? value : Number(value.toFixed(1))} s`;
 }
