@@ -72,3 +72,12 @@ describe("redactForModel (the user's data on its way to the model)", () => {
     for (const secret of [key, JWT, openAIKey]) expect(masked).not.toContain(secret);
   });
 });
+
+describe('README example', () => {
+  it('redactForModel keeps the code, redact masks the field too', () => {
+    registerSecret('my-real-key-0123456789');
+    const line = 'if (password === stored) use("my-real-key-0123456789")';
+    expect(redactForModel(line)).toBe('if (password === stored) use("[REDACTED]")');
+    expect(redact(line)).toBe('if (password =[REDACTED] stored) use("[REDACTED]")');
+  });
+});
