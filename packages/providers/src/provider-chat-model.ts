@@ -149,9 +149,7 @@ export class ProviderChatModel implements ChatModel {
       sent.then(
         (response) => finish(() => resolve(response)),
         (error: unknown) => {
-          const timedOut =
-            controller.signal.reason === TIMED_OUT ||
-            (error as { name?: unknown } | null)?.name === 'APIConnectionTimeoutError';
+          const timedOut = controller.signal.reason === TIMED_OUT || isSdkTimeout(error);
           finish(() =>
             reject(
               timedOut
@@ -163,6 +161,15 @@ export class ProviderChatModel implements ChatModel {
       );
     });
   }
+}
+
+/** The SDK's own timeout (a backstop a little past ours): `APIConnectionTimeoutError`. */
+function isSdkTimeout(error: unknown): boolean {
+  const candidate = error as { name?: unknown; constructor?: { name?: unknown } } | null;
+  return (
+    candidate?.name === 'APIConnectionTimeoutError' ||
+    candidate?.constructor?.name === 'APIConnectionTimeoutError'
+  );
 }
 
 function codeOf(error: unknown, endpoint: string): { code?: string } {
