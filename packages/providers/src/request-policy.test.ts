@@ -94,11 +94,12 @@ describe('requestTimeoutMs: a model that never answers', () => {
     async (provider, model, shown) => {
       const server = await silentServer();
       try {
+        const retries: RetryInfo[] = [];
         const chat = await createChatModel(model, {
           env: envFor(provider, `http://127.0.0.1:${server.port}`, server.port),
           requestTimeoutMs: 300,
+          onRetry: (retry) => retries.push(retry),
         });
-        const retries: RetryInfo[] = [];
         const started = performance.now();
         const error = await chat.complete(hello).catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(ModelTimeoutError);
@@ -146,6 +147,22 @@ describe('requestTimeoutMs: a model that never answers', () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(reason), 100);
       await expect(chat.complete({ ...hello, signal: controller.signal })).rejects.toBe(reason);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('timeoutMs, the former name, still sets the request timeout', async () => {
+    const server = await silentServer();
+    try {
+      const chat = await createChatModel('openai/gpt-4.1', {
+        env: envFor('openai', `http://127.0.0.1:${server.port}`, server.port),
+        timeoutMs: 300,
+      });
+      await expect(chat.complete(hello)).rejects.toMatchObject({
+        name: 'ModelTimeoutError',
+        timeoutMs: 300,
+      });
     } finally {
       await server.close();
     }
