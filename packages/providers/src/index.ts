@@ -14,6 +14,11 @@ export {
   planConnection,
   tokenScopeFor,
 } from './connection-plan.js';
+export {
+  type ConnectionFailure,
+  connectionFailureOf,
+  hostAndPort,
+} from './connection-failure.js';
 export { createChatModel } from './create-chat-model.js';
 export {
   type EnvValue,
