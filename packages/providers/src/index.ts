@@ -9,16 +9,16 @@ export type {
 } from './chat-model.js';
 export { type CreateChatModelOptions, DEFAULT_REQUEST_TIMEOUT_MS } from './chat-model-options.js';
 export {
+  type ConnectionFailure,
+  connectionFailureOf,
+  hostAndPort,
+} from './connection-failure.js';
+export {
   type ConnectionPlan,
   type PlanConnectionOptions,
   planConnection,
   tokenScopeFor,
 } from './connection-plan.js';
-export {
-  type ConnectionFailure,
-  connectionFailureOf,
-  hostAndPort,
-} from './connection-failure.js';
 export { createChatModel } from './create-chat-model.js';
 export {
   type EnvValue,
