@@ -18,7 +18,7 @@ describe('resolveAuthMethod', () => {
     const attempt = () => resolveAuthMethod({ AZURE_AUTH_METHOD: 'azuread' });
     expect(attempt).toThrow(ConfigurationError);
     expect(attempt).toThrow(
-      'AZURE_AUTH_METHOD="azuread" is not a known auth method. Set it to one of: api_key, azure_ad, managed_identity, azure_cli, azure_developer_cli, environment, workload_identity (or leave it unset to use API keys).',
+      'AZURE_AUTH_METHOD is "azuread", which is not a known auth method. Set it to one of: api_key, azure_ad, managed_identity, azure_cli, azure_developer_cli, environment, workload_identity (or leave it unset to use API keys).',
     );
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors.js';
+import { checkString, describeValue } from './option-checks.js';
 import { COGNITIVE_SERVICES_SCOPE } from './scopes.js';
 
 /** The values of `AZURE_AUTH_METHOD`. */
@@ -18,16 +19,37 @@ export type AuthMethod = (typeof AUTH_METHODS)[number];
 /** The environment, as `process.env` is shaped. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The providers a token may be for (`TokenAudienceProvider`). */
+export const TOKEN_AUDIENCE_PROVIDERS = [
+  'azure-openai',
+  'anthropic',
+  'openai',
+  'ollama-local',
+] as const;
+
 /** Which provider a token is for: decides the default scope. */
-export type TokenAudienceProvider = 'azure-openai' | 'anthropic' | 'openai' | 'ollama-local';
+export type TokenAudienceProvider = (typeof TOKEN_AUDIENCE_PROVIDERS)[number];
+
+/**
+ * One variable of an env, trimmed; `undefined` when unset or empty. A value that is not a string
+ * (an env built by hand) is a `ConfigurationError` naming the variable.
+ */
+export function readVariable(env: Env, name: string): string | undefined {
+  const value: unknown = env[name];
+  if (value === undefined) return undefined;
+  return (
+    checkString(value, `env.${name}`, { hint: 'Environment values are strings.' }).trim() ||
+    undefined
+  );
+}
 
 /** Reads `AZURE_AUTH_METHOD` (case-insensitive; unset or empty means `api_key`). */
 export function resolveAuthMethod(env: Env): AuthMethod {
-  const raw = env.AZURE_AUTH_METHOD?.trim().toLowerCase();
+  const raw = readVariable(env, 'AZURE_AUTH_METHOD')?.toLowerCase();
   if (!raw) return 'api_key';
   if ((AUTH_METHODS as readonly string[]).includes(raw)) return raw as AuthMethod;
   throw new ConfigurationError(
-    `AZURE_AUTH_METHOD=${JSON.stringify(env.AZURE_AUTH_METHOD)} is not a known auth method. Set it to one of: ${AUTH_METHODS.join(', ')} (or leave it unset to use API keys).`,
+    `AZURE_AUTH_METHOD is ${describeValue(env.AZURE_AUTH_METHOD)}, which is not a known auth method. Set it to one of: ${AUTH_METHODS.join(', ')} (or leave it unset to use API keys).`,
   );
 }
 
@@ -43,7 +65,7 @@ export function resolveScope(options: {
   scope?: string;
 }): string | undefined {
   if (options.provider === 'openai' || options.provider === 'ollama-local') return undefined;
-  const explicit = options.scope?.trim() || options.env.AZURE_AUTH_SCOPE?.trim();
+  const explicit = options.scope?.trim() || readVariable(options.env, 'AZURE_AUTH_SCOPE');
   if (explicit) return explicit;
   switch (options.provider) {
     case undefined:

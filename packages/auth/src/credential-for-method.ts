@@ -1,4 +1,4 @@
-import type { AuthMethod, Env } from './auth-method.js';
+import { type AuthMethod, type Env, readVariable } from './auth-method.js';
 import { loadIdentity, type ModuleImporter } from './load-identity.js';
 import type { TokenCredential } from './token-provider.js';
 
@@ -14,7 +14,7 @@ export async function credentialForMethod(
   importer?: ModuleImporter,
 ): Promise<TokenCredential> {
   const identity = await loadIdentity(importer);
-  const clientId = env.AZURE_CLIENT_ID?.trim() || undefined;
+  const clientId = readVariable(env, 'AZURE_CLIENT_ID');
   switch (method) {
     case 'azure_ad':
       return new identity.DefaultAzureCredential(
@@ -31,8 +31,8 @@ export async function credentialForMethod(
     case 'environment':
       return new identity.EnvironmentCredential();
     case 'workload_identity': {
-      const tenantId = env.AZURE_TENANT_ID?.trim();
-      const tokenFilePath = env.AZURE_FEDERATED_TOKEN_FILE?.trim();
+      const tenantId = readVariable(env, 'AZURE_TENANT_ID');
+      const tokenFilePath = readVariable(env, 'AZURE_FEDERATED_TOKEN_FILE');
       return new identity.WorkloadIdentityCredential({
         ...(clientId ? { clientId } : {}),
         ...(tenantId ? { tenantId } : {}),

@@ -2,11 +2,18 @@ export {
   AUTH_METHODS,
   type AuthMethod,
   type Env,
+  readVariable,
   resolveAuthMethod,
   resolveScope,
+  TOKEN_AUDIENCE_PROVIDERS,
   type TokenAudienceProvider,
 } from './auth-method.js';
-export { assertBearerTransport, isLoopbackHost } from './bearer-transport.js';
+export {
+  assertBearerTransport,
+  assertSecretTransport,
+  isLoopbackHost,
+  type SecretTransportCheck,
+} from './bearer-transport.js';
 export { credentialForMethod } from './credential-for-method.js';
 export {
   AuthenticationError,
@@ -31,7 +38,7 @@ export {
   MAX_TIMER_MS,
   type NumberCheck,
 } from './option-checks.js';
-export { redact, redactValue, registerSecret } from './redact.js';
+export { redact, redactForModel, redactValue, registerSecret } from './redact.js';
 export { AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE } from './scopes.js';
 export { toTokenProvider } from './to-token-provider.js';
 export {

@@ -1,4 +1,11 @@
 import { AuthenticationError } from './errors.js';
+import {
+  checkDuration,
+  checkFunction,
+  checkKnownKeys,
+  checkObject,
+  checkString,
+} from './option-checks.js';
 import { redact, registerSecret } from './redact.js';
 import type {
   AccessToken,
@@ -26,6 +33,46 @@ export interface TokenCacheOptions {
   label?: string;
 }
 
+/** The names of {@link TokenCacheOptions}. */
+export const TOKEN_CACHE_OPTION_NAMES = [
+  'refreshWindowMs',
+  'expiryMarginMs',
+  'now',
+  'label',
+] as const;
+
+/**
+ * Checks the cache options of `options` (other keys are left to the caller) and returns only
+ * them. Throws a `ConfigurationError` naming the bad option.
+ */
+export function pickCacheOptions(options: TokenCacheOptions): TokenCacheOptions {
+  const picked: TokenCacheOptions = {};
+  const { refreshWindowMs, expiryMarginMs, now, label } = options;
+  if (refreshWindowMs !== undefined) {
+    picked.refreshWindowMs = checkDuration(refreshWindowMs, 'refreshWindowMs', {
+      hint: 'It is how long before expiry a token is refreshed, e.g. 120000 (2 minutes).',
+    });
+  }
+  if (expiryMarginMs !== undefined) {
+    picked.expiryMarginMs = checkDuration(expiryMarginMs, 'expiryMarginMs', {
+      hint: 'It is how close to expiry a token is still handed out, e.g. 30000 (30 s).',
+    });
+  }
+  if (now !== undefined)
+    picked.now = checkFunction<() => number>(now, 'now', 'Pass () => Date.now().');
+  if (label !== undefined) picked.label = checkString(label, 'label', { nonEmpty: true });
+  return picked;
+}
+
+/** Checks that `value` is a `TokenCredential` (an object with `getToken`). */
+export function checkCredential(value: unknown, name: string): TokenCredential {
+  const hint =
+    'Pass a TokenCredential, an object with getToken(scopes), such as new DefaultAzureCredential() from @azure/identity.';
+  checkObject(value, name, hint);
+  checkFunction((value as { getToken?: unknown }).getToken, `${name}.getToken`, hint);
+  return value as TokenCredential;
+}
+
 interface CachedToken {
   token: string;
   refreshAt: number;
@@ -39,8 +86,16 @@ interface CachedToken {
  */
 export function cachedTokenProvider(
   fetchToken: (signal?: AbortSignal) => Promise<AccessToken | null>,
-  options: TokenCacheOptions = {},
+  cacheOptions: TokenCacheOptions = {},
 ): CachedTokenProvider {
+  checkFunction(fetchToken, 'fetchToken', 'Pass a function that resolves to an AccessToken.');
+  checkObject(cacheOptions, 'cachedTokenProvider options', 'Pass an object, or nothing.');
+  checkKnownKeys(
+    cacheOptions as Record<string, unknown>,
+    'cachedTokenProvider options',
+    TOKEN_CACHE_OPTION_NAMES,
+  );
+  const options = pickCacheOptions(cacheOptions);
   const now = options.now ?? Date.now;
   const refreshWindowMs = options.refreshWindowMs ?? 120_000;
   const expiryMarginMs = options.expiryMarginMs ?? 30_000;
@@ -132,6 +187,11 @@ export function tokenProviderFromCredential(
   scope: string,
   options: TokenCacheOptions = {},
 ): CachedTokenProvider {
+  checkCredential(credential, 'credential');
+  checkString(scope, 'scope', {
+    nonEmpty: true,
+    hint: 'Pass a scope such as https://cognitiveservices.azure.com/.default (COGNITIVE_SERVICES_SCOPE).',
+  });
   return cachedTokenProvider(
     (abortSignal) => credential.getToken(scope, abortSignal ? { abortSignal } : {}),
     options,

@@ -64,7 +64,7 @@ describeWhen(
   'faults end to end (needs a Docker engine and the sandbox image)',
   dockerAvailability,
   () => {
-    test('429 with retry-after, then 200: the SDK waits and the run succeeds', async () => {
+    test('429 with retry-after, then 200: the model client waits and the run succeeds', async () => {
       const since = lastSequence(emulator());
       emulator().setScript(readThenAnswer);
       emulator().inject({ status: 429, retryAfterSeconds: 1 }, { times: 1 });
@@ -81,7 +81,7 @@ describeWhen(
       expect(result.steps[0]?.modelDurationMs).toBeGreaterThanOrEqual(900);
     });
 
-    test('500, then 200: the SDK retries and the run succeeds', async () => {
+    test('500, then 200: the model client retries and the run succeeds', async () => {
       const since = lastSequence(emulator());
       emulator().setScript(readThenAnswer);
       emulator().inject({ status: 500 }, { times: 1 });
@@ -94,7 +94,7 @@ describeWhen(
       expect(statuses).toEqual([500, 200, 200]);
     });
 
-    test('a connection reset once: the SDK retries and the run succeeds', async () => {
+    test('a connection reset once: the model client retries and the run succeeds', async () => {
       const since = lastSequence(emulator());
       emulator().setScript(readThenAnswer);
       emulator().inject({ reset: true }, { times: 1 });

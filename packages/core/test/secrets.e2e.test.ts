@@ -1,5 +1,6 @@
 // No secret reaches the sandbox, the model or the result: the host process has a key and a token
 // in its environment (and a keyless opt-in), the bot reads its settings from process.env.
+import { cachedTokenProvider } from '@bots/auth';
 import type { ModelRequest } from '@bots/emulator';
 import { afterEach, expect, test, vi } from 'vitest';
 import { ReadingBot } from '../src/index.js';
@@ -25,6 +26,25 @@ const emulator = useEmulator({ tokenLifetimeSeconds: 120 });
 assertNoContainerLeftByThisFile();
 
 const FAKE_KEY = 'sk-fake-host-key-0123456789abcdef';
+
+/** Ordinary code that names passwords, keys and tokens: the user's data, to be read verbatim. */
+const ORDINARY_CODE = [
+  'import os',
+  '',
+  'def check(password, stored):',
+  '    if (password == stored): return True',
+  '    api_key = os.environ["SERVICE_API_KEY"]',
+  '    secret = vault.get("db")  # client_secret: rotated weekly',
+  '    headers = {"Authorization": f"Bearer {token}"}',
+  '    return {"password": "<your password here>", "access_token": None}',
+  '',
+  '// if (password === stored) return true;',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the user's code, quoted as text
+  '// headers.Authorization = `Bearer ${token}`;',
+  '// export OPEN_AI_KEY=$(az keyvault secret show --name key --query value -o tsv)',
+  'curl -H "Authorization: Bearer YOUR_TOKEN_HERE" -H "api-key: $AZURE_OPENAI_API_KEY" https://example.com',
+  '',
+].join('\n');
 const bots: ReadingBot[] = [];
 afterEach(async () => {
   await Promise.all(bots.splice(0).map((bot) => bot.dispose()));
@@ -130,6 +150,65 @@ for (const { name, availability } of sandboxes) {
       expect(JSON.stringify(second?.messages)).not.toContain('eyJ');
       expect(second?.messages?.at(-1)?.content).toContain('TOKEN=[REDACTED]');
       expectKeylessAuth(e, since);
+    });
+
+    test("the user's code that names passwords, keys and tokens reaches the model verbatim; the token and key in use never do", async () => {
+      const e = emulator();
+      // The token in use: the bot's own cached provider, primed here so the test knows it.
+      const tokenProvider = cachedTokenProvider(async () =>
+        e.issueToken({ audience: COGNITIVE_SERVICES_AUDIENCE }),
+      );
+      const tokenInUse = await tokenProvider();
+      const keyInUse = e.apiKeys.azureOpenAI;
+      const folder = folderWith('project', {
+        'app.py': ORDINARY_CODE,
+        'deploy.env': `AZURE_OPENAI_AD_TOKEN=${tokenInUse}\nOPEN_AI_KEY=${keyInUse}\n`,
+      });
+      const since = lastSequence(e);
+      const quoted = '    if (password == stored): return True';
+      e.setScript((request: ModelRequest) => {
+        switch (turn(request)) {
+          case 0:
+            return command('cat /workdir/project/app.py');
+          case 1:
+            return command('cat /workdir/project/deploy.env');
+          default:
+            return answer(`app.py compares with \`${quoted.trim()}\` and reads SERVICE_API_KEY.`);
+        }
+      });
+      const bot = new ReadingBot({
+        model: 'azure-openai/gpt-4o-user-data',
+        // The key is in the env too (registered as a secret), though the token provider wins.
+        env: { ...e.env, OPEN_AI_KEY: keyInUse },
+        tokenProvider,
+        environment: name,
+        folder,
+      });
+      bots.push(bot);
+
+      const result = await bot.run('What does app.py check?');
+
+      expect(result.status).toBe('success');
+      expect(result.steps[0]?.output).toBe(ORDINARY_CODE);
+      expect(result.steps[1]?.output).toBe(
+        'AZURE_OPENAI_AD_TOKEN=[REDACTED]\nOPEN_AI_KEY=[REDACTED]\n',
+      );
+      expect(result.result).toBe(
+        'app.py compares with `if (password == stored): return True` and reads SERVICE_API_KEY.',
+      );
+      const [, second, third] = modelRequests(requestsSince(e, since));
+      // What the model read of app.py is the file, byte for byte.
+      expect(second?.messages?.at(-1)?.content).toBe(`Exit code: 0\nOutput:\n${ORDINARY_CODE}`);
+      expect(third?.messages?.at(-1)?.content).toBe(
+        'Exit code: 0\nOutput:\nAZURE_OPENAI_AD_TOKEN=[REDACTED]\nOPEN_AI_KEY=[REDACTED]\n',
+      );
+      const everything = JSON.stringify({
+        result,
+        messages: modelRequests(requestsSince(e, since)).map((request) => request.messages),
+      });
+      expect(everything).not.toContain(tokenInUse);
+      expect(everything).not.toContain(keyInUse);
+      expect(everything).not.toContain('eyJ');
     });
   });
 }

@@ -25,7 +25,8 @@ export async function createAnthropicClient(
   const common = {
     baseURL: plan.baseURL,
     webhookKey: null,
-    ...(transport.maxRetries !== undefined ? { maxRetries: transport.maxRetries } : {}),
+    // The one retry layer is ProviderChatModel's (capped waits, onRetry): the SDK's is off.
+    maxRetries: 0,
     ...(transport.timeoutMs !== undefined ? { timeout: transport.timeoutMs } : {}),
     ...(transport.fetch ? { fetch: transport.fetch } : {}),
   };

@@ -66,4 +66,9 @@ export interface ChatModelConnection {
   apiVersion?: string;
   /** The client that was built, as the selection table names it. */
   client: string;
+  /**
+   * Why the connection is not what the env's `AZURE_AUTH_METHOD` suggests, when it is not: e.g.
+   * `anthropic` with a key and no `AZURE_AUTH_SCOPE` uses the key.
+   */
+  note?: string;
 }

@@ -89,7 +89,7 @@ describe('planConnection', () => {
     ],
     [
       'azure-openai/d',
-      { OPEN_AI_END_POINT: 'https://res.openai.azure.com', OPEN_AI_API_VERSION: 'v' },
+      { OPEN_AI_END_POINT: 'https://res.openai.azure.com', OPEN_AI_API_VERSION: '2024-10-21' },
       false,
       /Set OPEN_AI_KEY \(or AZURE_OPENAI_API_KEY\), or set AZURE_AUTH_METHOD=azure_ad.*or pass tokenProvider/,
     ],
@@ -103,7 +103,7 @@ describe('planConnection', () => {
     ['openai/m', {}, false, /Set OPENAI_API_KEY/],
     [
       'azure-openai/d',
-      { OPEN_AI_END_POINT: 'http://example.invalid', OPEN_AI_API_VERSION: 'v' },
+      { OPEN_AI_END_POINT: 'http://example.invalid', OPEN_AI_API_VERSION: '2024-10-21' },
       true,
       /Refusing to send a bearer token to http:\/\/example\.invalid \(the OPEN_AI_END_POINT\)/,
     ],
@@ -124,11 +124,11 @@ describe('planConnection', () => {
     expect(() => plan(model, env, hasToken)).toThrow(message);
   });
 
-  it('allows a bearer token to plain http on loopback, and a key to any http', () => {
+  it('allows a bearer token or a key to plain http on loopback', () => {
     expect(
       plan(
         'azure-openai/d',
-        { OPEN_AI_END_POINT: 'http://127.0.0.1:8080', OPEN_AI_API_VERSION: 'v' },
+        { OPEN_AI_END_POINT: 'http://127.0.0.1:8080', OPEN_AI_API_VERSION: '2024-10-21' },
         true,
       ).auth,
     ).toBe('token');
@@ -138,10 +138,34 @@ describe('planConnection', () => {
     expect(
       plan(
         'azure-openai/d',
-        { OPEN_AI_END_POINT: 'http://example.invalid', OPEN_AI_API_VERSION: 'v', OPEN_AI_KEY: 'k' },
+        { OPEN_AI_END_POINT: 'http://[::1]:8080/openai/v1', OPEN_AI_KEY: 'k' },
         false,
       ).auth,
     ).toBe('key');
+  });
+
+  it.each([
+    ['azure-openai/d', { OPEN_AI_END_POINT: 'http://10.0.0.5:8080/openai/v1', OPEN_AI_KEY: 'k' }],
+    ['anthropic/c', { ANTHROPIC_END_POINT: 'http://proxy.internal', ANTHROPIC_API_KEY: 'k' }],
+    ['openai/m', { OPENAI_ENDPOINT: 'http://192.168.1.2:8000/v1', OPENAI_API_KEY: 'k' }],
+  ])('refuses an API key to plain http off loopback (%s) unless told to', (model, env) => {
+    expect(() => plan(model, env, false)).toThrow(
+      /^Refusing to send the API key from [A-Z_]+ to http:\/\/[^ ]+ \(the [A-Z_]+\): keys go only over https, or over plain http to a loopback address\. Anyone on the network path could read it\. .*pass allowPlainHttpKey: true \(or set BOTS_ALLOW_PLAIN_HTTP_KEY=true\)\.$/,
+    );
+    expect(plan(model, { ...env, BOTS_ALLOW_PLAIN_HTTP_KEY: 'true' }, false).auth).toBe('key');
+    const parsed = parseModel(model);
+    const settings = resolveProviderSettings(parsed.provider, env);
+    expect(
+      planConnection(parsed, settings, { hasTokenProvider: false, allowPlainHttpKey: true }).auth,
+    ).toBe('key');
+    // The option wins over the env variable.
+    const allowed = resolveProviderSettings(parsed.provider, {
+      ...env,
+      BOTS_ALLOW_PLAIN_HTTP_KEY: 'true',
+    });
+    expect(() =>
+      planConnection(parsed, allowed, { hasTokenProvider: false, allowPlainHttpKey: false }),
+    ).toThrow(/Refusing to send the API key/);
   });
 });
 

@@ -1,5 +1,13 @@
-import { AI_FOUNDRY_SCOPE, assertBearerTransport, ConfigurationError, type Env } from '@bots/auth';
+import {
+  AI_FOUNDRY_SCOPE,
+  assertBearerTransport,
+  assertSecretTransport,
+  ConfigurationError,
+  type Env,
+} from '@bots/auth';
+import { nearMissHint } from './env-setting.js';
 import { ENV_NAMES } from './environment-variables.js';
+import { MissingCredentialsError } from './errors.js';
 import type { ParsedModel } from './model-string.js';
 import type { AzureOpenAIApi, EnvValue, ProviderSettings, WireApi } from './provider-settings.js';
 import { type SelectionRow, selectRow } from './selection-table.js';
@@ -25,13 +33,23 @@ export interface ConnectionPlan {
   wireApi?: WireApi;
 }
 
+/** Options of {@link planConnection}. */
+export interface PlanConnectionOptions {
+  /** A token provider is in effect (explicit, or from `AZURE_AUTH_METHOD`). */
+  hasTokenProvider: boolean;
+  /** The env, to name likely typos of a missing variable in the error (optional). */
+  env?: Env;
+  /** An API key may go over plain http off loopback (`allowPlainHttpKey`). */
+  allowPlainHttpKey?: boolean;
+}
+
 /**
  * The scope to ask `tokenProviderFromEnv` for, when `createChatModel` should pick it:
  * `AZURE_AUTH_SCOPE` if set, else the Foundry scope for the Azure OpenAI v1 API. `undefined`
  * leaves the choice to `@bots/auth` (Cognitive Services for the dated API; an error for anthropic).
  */
 export function tokenScopeFor(settings: ProviderSettings, env: Env): string | undefined {
-  const override = env.AZURE_AUTH_SCOPE?.trim();
+  const override = typeof env.AZURE_AUTH_SCOPE === 'string' ? env.AZURE_AUTH_SCOPE.trim() : '';
   if (override) return override;
   if (settings.provider === 'azure-openai' && settings.azureApi === 'v1') return AI_FOUNDRY_SCOPE;
   return undefined;
@@ -40,12 +58,32 @@ export function tokenScopeFor(settings: ProviderSettings, env: Env): string | un
 /**
  * Decides the client for a parsed model string, its settings and whether a token provider is in
  * effect. Pure. Throws a `ConfigurationError` for everything that would fail on the first call:
- * a missing endpoint, a missing API version, no credentials, a bearer token to plain http.
+ * a missing endpoint, a missing API version, no credentials (`MissingCredentialsError`), a bearer
+ * token or an API key to plain http off loopback.
  */
 export function planConnection(
   model: ParsedModel,
   settings: ProviderSettings,
-  options: { hasTokenProvider: boolean },
+  options: PlanConnectionOptions,
+): ConnectionPlan {
+  const env = options.env ?? {};
+  const plan = planFor(model, settings, options, env);
+  if (plan.auth === 'key' && !(options.allowPlainHttpKey ?? settings.allowPlainHttpKey)) {
+    assertSecretTransport(plan.baseURL, {
+      label: settings.endpoint?.from ?? 'endpoint',
+      secret: `the API key from ${plan.keyFrom}`,
+      kind: 'keys',
+      hint: `Anyone on the network path could read it. Use the https URL of the endpoint; behind a TLS-terminating proxy on a private network, pass allowPlainHttpKey: true (or set ${ENV_NAMES.allowPlainHttpKey[0]}=true).`,
+    });
+  }
+  return plan;
+}
+
+function planFor(
+  model: ParsedModel,
+  settings: ProviderSettings,
+  options: PlanConnectionOptions,
+  env: Env,
 ): ConnectionPlan {
   const row = selectRow({
     provider: model.provider,
@@ -55,10 +93,10 @@ export function planConnection(
   const auth = row.tokenProvider === 'yes' ? 'token' : row.tokenProvider === 'no' ? 'key' : 'none';
   if (model.provider === 'azure-openai' && !settings.endpoint) {
     throw new ConfigurationError(
-      `No endpoint for azure-openai. Set ${orList(ENV_NAMES.azureOpenAI.endpoint)} to https://<resource>.openai.azure.com (dated deployments API) or https://<resource>.openai.azure.com/openai/v1 (versionless v1 API).`,
+      `No endpoint for azure-openai. Set ${orList(ENV_NAMES.azureOpenAI.endpoint)} to https://<resource>.openai.azure.com (dated deployments API) or https://<resource>.openai.azure.com/openai/v1 (versionless v1 API).${nearMissHint(env, ENV_NAMES.azureOpenAI.endpoint)}`,
     );
   }
-  if (auth === 'key' && !settings.apiKey) throw noCredentials(model.provider);
+  if (auth === 'key' && !settings.apiKey) throw noCredentials(model.provider, env);
   const base = {
     row,
     auth,
@@ -76,7 +114,7 @@ export function planConnection(
       const baseURL = trimSlashes(endpoint.value).replace(/\/openai$/i, '');
       if (!settings.apiVersion) {
         throw new ConfigurationError(
-          `No API version for the Azure OpenAI deployments API. Set ${orList(ENV_NAMES.azureOpenAI.apiVersion)} (e.g. 2024-10-21), or use an endpoint that ends in /openai/v1 (the versionless v1 API) in ${endpoint.from}.`,
+          `No API version for the Azure OpenAI deployments API. Set ${orList(ENV_NAMES.azureOpenAI.apiVersion)} (e.g. 2024-10-21), or use an endpoint that ends in /openai/v1 (the versionless v1 API) in ${endpoint.from}.${nearMissHint(env, ENV_NAMES.azureOpenAI.apiVersion)}`,
         );
       }
       if (auth === 'token') assertBearerTransport(baseURL, endpoint.from);
@@ -90,7 +128,7 @@ export function planConnection(
       if (auth === 'token') {
         if (!endpoint) {
           throw new ConfigurationError(
-            `No endpoint for anthropic with a token provider. Set ${ENV_NAMES.anthropic.endpoint[0]} to your Azure AI Foundry endpoint, e.g. https://<resource>.services.ai.azure.com/anthropic (or use ${ENV_NAMES.anthropic.apiKey[0]} without a token provider).`,
+            `No endpoint for anthropic with a token provider. Set ${ENV_NAMES.anthropic.endpoint[0]} to your Azure AI Foundry endpoint, e.g. https://<resource>.services.ai.azure.com/anthropic (or use ${ENV_NAMES.anthropic.apiKey[0]} without a token provider).${nearMissHint(env, ENV_NAMES.anthropic.endpoint)}`,
           );
         }
         const baseURL = anthropicBase(endpoint);
@@ -118,20 +156,32 @@ function withWire(plan: ConnectionPlan, settings: ProviderSettings): ConnectionP
   return { ...plan, wireApi: settings.wireApi ?? 'completions' };
 }
 
-function noCredentials(provider: ParsedModel['provider']): ConfigurationError {
+function noCredentials(provider: ParsedModel['provider'], env: Env): MissingCredentialsError {
   switch (provider) {
-    case 'azure-openai':
-      return new ConfigurationError(
-        `No credentials for azure-openai. Set ${orList(ENV_NAMES.azureOpenAI.apiKey)}, or set AZURE_AUTH_METHOD=azure_ad (or another Entra ID method) to use a token, or pass tokenProvider.`,
+    case 'azure-openai': {
+      const names = ENV_NAMES.azureOpenAI.apiKey;
+      return new MissingCredentialsError(
+        provider,
+        names,
+        `No credentials for azure-openai. Set ${orList(names)}, or set AZURE_AUTH_METHOD=azure_ad (or another Entra ID method) to use a token, or pass tokenProvider.${nearMissHint(env, names)}`,
       );
-    case 'anthropic':
-      return new ConfigurationError(
-        `No credentials for anthropic. Set ${ENV_NAMES.anthropic.apiKey[0]}, or set AZURE_AUTH_METHOD=azure_ad with AZURE_AUTH_SCOPE=https://ai.azure.com/.default (Anthropic on Azure AI Foundry), or pass tokenProvider.`,
+    }
+    case 'anthropic': {
+      const names = ENV_NAMES.anthropic.apiKey;
+      return new MissingCredentialsError(
+        provider,
+        names,
+        `No credentials for anthropic. Set ${orList(names)}, or set AZURE_AUTH_METHOD=azure_ad with AZURE_AUTH_SCOPE=https://ai.azure.com/.default (Anthropic on Azure AI Foundry), or pass tokenProvider.${nearMissHint(env, names)}`,
       );
-    default:
-      return new ConfigurationError(
-        `No credentials for openai. Set ${ENV_NAMES.openai.apiKey[0]}. (openai/<model> uses API keys only; for keyless Entra ID auth use azure-openai/<deployment> with AZURE_AUTH_METHOD=azure_ad or pass tokenProvider.)`,
+    }
+    default: {
+      const names = ENV_NAMES.openai.apiKey;
+      return new MissingCredentialsError(
+        provider,
+        names,
+        `No credentials for openai. Set ${orList(names)}. (openai/<model> uses API keys only; for keyless Entra ID auth use azure-openai/<deployment> with AZURE_AUTH_METHOD=azure_ad or pass tokenProvider.)${nearMissHint(env, names)}`,
       );
+    }
   }
 }
 

@@ -42,7 +42,9 @@ const creationFailures: [string, string, CreateChatModelOptions, RegExp][] = [
   [
     'no credentials (azure-openai)',
     'azure-openai/gpt-4o',
-    { env: { OPEN_AI_END_POINT: 'https://res.openai.azure.com', OPEN_AI_API_VERSION: 'v' } },
+    {
+      env: { OPEN_AI_END_POINT: 'https://res.openai.azure.com', OPEN_AI_API_VERSION: '2024-10-21' },
+    },
     /Set OPEN_AI_KEY \(or AZURE_OPENAI_API_KEY\), or set AZURE_AUTH_METHOD=azure_ad.*or pass tokenProvider/,
   ],
   [
@@ -62,7 +64,11 @@ const creationFailures: [string, string, CreateChatModelOptions, RegExp][] = [
     'bearer token to plain http off loopback',
     'azure-openai/gpt-4o',
     {
-      env: { ...SECRETS, OPEN_AI_END_POINT: 'http://example.invalid', OPEN_AI_API_VERSION: 'v' },
+      env: {
+        ...SECRETS,
+        OPEN_AI_END_POINT: 'http://example.invalid',
+        OPEN_AI_API_VERSION: '2024-10-21',
+      },
       tokenProvider,
     },
     /Refusing to send a bearer token/,
@@ -74,11 +80,11 @@ const creationFailures: [string, string, CreateChatModelOptions, RegExp][] = [
     /Set ANTHROPIC_END_POINT/,
   ],
   [
-    'anthropic with AZURE_AUTH_METHOD and no scope',
+    'anthropic with AZURE_AUTH_METHOD, no scope and no key',
     'anthropic/claude',
     {
       env: {
-        ...SECRETS,
+        OPEN_AI_KEY: SECRETS.OPEN_AI_KEY,
         AZURE_AUTH_METHOD: 'azure_ad',
         ANTHROPIC_END_POINT: 'https://r.services.ai.azure.com/anthropic',
       },
@@ -93,7 +99,7 @@ const creationFailures: [string, string, CreateChatModelOptions, RegExp][] = [
         ...SECRETS,
         AZURE_AUTH_METHOD: 'magic',
         OPEN_AI_END_POINT: 'https://r.openai.azure.com',
-        OPEN_AI_API_VERSION: 'v',
+        OPEN_AI_API_VERSION: '2024-10-21',
       },
     },
     /azure_ad, managed_identity/,
@@ -182,16 +188,17 @@ describe('errors at call time', () => {
     expectNoSecret(error);
   });
 
-  it('an unreachable endpoint: ModelRequestError naming the origin, no secret', async () => {
+  it('a port fetch refuses: ModelRequestError naming host:port and the cause, no secret', async () => {
     const chat = await createChatModel('openai/gpt-4.1', {
       env: { OPENAI_ENDPOINT: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: SECRETS.OPENAI_API_KEY },
-      maxRetries: 0,
     });
     const error = await chat
       .complete({ messages: [{ role: 'user', content: 'hi' }] })
       .catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ name: 'ModelRequestError', status: undefined });
-    expect((error as Error).message).toContain('could not reach http://127.0.0.1:9');
+    expect(error).toMatchObject({ name: 'ModelRequestError', status: undefined, code: 'bad port' });
+    expect((error as Error).message).toBe(
+      'openai/gpt-4.1: could not reach 127.0.0.1:9: fetch refuses to connect to port 9 (bad port: a well-known port of another protocol, such as 6000 or 9). Use the port the service listens on.',
+    );
     expectNoSecret(error);
   });
 

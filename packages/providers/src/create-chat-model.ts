@@ -1,48 +1,35 @@
 import {
-  type Env,
+  MAX_TIMER_MS,
   registerSecret,
+  resolveAuthMethod,
   type TokenProvider,
-  type TokenProviderLike,
   tokenProviderFromEnv,
   toTokenProvider,
 } from '@bots/auth';
 import { anthropicSender, createAnthropicClient } from './anthropic-client.js';
 import type { ChatModel, ChatModelConnection } from './chat-model.js';
+import { type CreateChatModelOptions, checkChatModelOptions } from './chat-model-options.js';
 import { type ConnectionPlan, planConnection, tokenScopeFor } from './connection-plan.js';
 import { environmentVariables } from './environment-variables.js';
 import { parseModel } from './model-string.js';
 import { ollamaSender } from './ollama-client.js';
 import { type ClientTransportOptions, createOpenAIClient, openAISender } from './openai-client.js';
 import { ProviderChatModel, type SendRequest } from './provider-chat-model.js';
-import { resolveProviderSettings, type WireApi } from './provider-settings.js';
+import { type ProviderSettings, resolveProviderSettings } from './provider-settings.js';
 import { acceptsTokenProvider } from './selection-table.js';
 
-/** Options of {@link createChatModel}. */
-export interface CreateChatModelOptions {
-  /** Where configuration is read from, once, at creation (default `process.env`). */
-  env?: Env;
-  /**
-   * A bearer-token provider (`() => Promise<string>`, or `() => string`), e.g. `@azure/identity`'s
-   * `getBearerTokenProvider(credential, scope)`. Wins over `AZURE_AUTH_METHOD` and over any key in
-   * the env. Used by `azure-openai` and `anthropic`; ignored by `openai` and `ollama-local`.
-   */
-  tokenProvider?: TokenProviderLike;
-  /** `completions` (default) or `responses`, for `azure-openai` and `openai`. Wins over `OPEN_AI_WIRE_API`. */
-  wireApi?: WireApi;
-  /** Retries of the SDK for 408/429/5xx and connection errors (SDK default 2). */
-  maxRetries?: number;
-  /** Timeout of one HTTP request in milliseconds (SDK default 10 minutes). */
-  timeoutMs?: number;
-  /** A `fetch` to send requests with (proxies, instrumentation). Default: the global `fetch`. */
-  fetch?: typeof globalThis.fetch;
-}
+export type { CreateChatModelOptions } from './chat-model-options.js';
+
+/** Extra time the SDK's own timeout gets, so that ours fires first and names the endpoint. */
+const SDK_TIMEOUT_GRACE_MS = 5_000;
 
 /**
  * Builds the chat model a model string names, choosing the client by the selection table
  * (`selectionTable`): a token provider (the `tokenProvider` option, else the one
  * `AZURE_AUTH_METHOD` opts into) or an API key from the env. Everything that would fail on the
- * first call fails here with a `ConfigurationError` that says what to set. The SDKs are imported
- * on first use, not when `@bots/providers` is imported.
+ * first call fails here with a `ConfigurationError` that says what to set (`MissingCredentialsError`
+ * when there is neither key nor token). The SDKs are imported on first use, not when
+ * `@bots/providers` is imported.
  *
  * @example
  * const model = await createChatModel('azure-openai/gpt-4o', { env: process.env });
@@ -52,42 +39,53 @@ export async function createChatModel(
   model: string,
   options: CreateChatModelOptions = {},
 ): Promise<ChatModel> {
-  const env = options.env ?? process.env;
+  const checked = checkChatModelOptions(options);
+  const { env } = checked;
   for (const variable of environmentVariables) {
-    if (variable.secret) registerSecret(env[variable.name]?.trim());
+    const value = env[variable.name];
+    if (variable.secret && typeof value === 'string') registerSecret(value.trim());
   }
   const parsed = parseModel(model);
   const explicit =
-    options.tokenProvider !== undefined
-      ? toTokenProvider(options.tokenProvider, 'tokenProvider')
+    checked.tokenProvider !== undefined
+      ? toTokenProvider(checked.tokenProvider, 'tokenProvider')
       : undefined;
-  const settings = resolveProviderSettings(
-    parsed.provider,
-    env,
-    options.wireApi !== undefined ? { wireApi: options.wireApi } : {},
-  );
+  const settings = resolveProviderSettings(parsed.provider, env, {
+    ...(checked.wireApi !== undefined ? { wireApi: checked.wireApi } : {}),
+    ...(checked.onWarning ? { onWarning: checked.onWarning } : {}),
+  });
 
   let tokenProvider: TokenProvider | undefined;
+  let note: string | undefined;
   if (acceptsTokenProvider(parsed.provider)) {
     if (explicit) {
       tokenProvider = explicit;
     } else if (parsed.provider !== 'azure-openai' || settings.endpoint) {
       const scope = tokenScopeFor(settings, env);
-      tokenProvider = await tokenProviderFromEnv({
-        env,
-        provider: parsed.provider,
-        ...(scope !== undefined ? { scope } : {}),
-      });
+      const keyInstead = keyWithoutScope(settings, scope, env);
+      if (keyInstead) note = keyInstead;
+      else {
+        tokenProvider = await tokenProviderFromEnv({
+          env,
+          provider: parsed.provider,
+          ...(scope !== undefined ? { scope } : {}),
+        });
+      }
     }
   }
 
-  const plan = planConnection(parsed, settings, { hasTokenProvider: tokenProvider !== undefined });
+  const plan = planConnection(parsed, settings, {
+    hasTokenProvider: tokenProvider !== undefined,
+    env,
+    ...(checked.allowPlainHttpKey !== undefined
+      ? { allowPlainHttpKey: checked.allowPlainHttpKey }
+      : {}),
+  });
   const apiKey = plan.auth === 'key' ? settings.apiKey?.value : undefined;
   const activeTokenProvider = plan.auth === 'token' ? registering(tokenProvider) : undefined;
   const transport: ClientTransportOptions = {
-    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs: Math.min(checked.policy.requestTimeoutMs + SDK_TIMEOUT_GRACE_MS, MAX_TIMER_MS),
+    ...(checked.fetch ? { fetch: checked.fetch } : {}),
   };
   const credential = {
     ...(activeTokenProvider ? { tokenProvider: activeTokenProvider } : {}),
@@ -115,10 +113,28 @@ export async function createChatModel(
   return new ProviderChatModel({
     provider: parsed.provider,
     name: parsed.name,
-    connection: describeConnection(plan),
+    connection: describeConnection(plan, plan.auth === 'key' ? note : undefined),
     send,
+    policy: checked.policy,
     ...(plan.auth === 'token' && tokenProvider ? { tokenProvider } : {}),
   });
+}
+
+/**
+ * With `AZURE_AUTH_METHOD` set but no scope for a provider whose scope cannot be inferred
+ * (`anthropic`) and a key in the env, the key is used: the method gives tokens to `azure-openai`
+ * only. Returns the note that says so, or `undefined` when the token path applies.
+ */
+function keyWithoutScope(
+  settings: ProviderSettings,
+  scope: string | undefined,
+  env: CreateChatModelOptions['env'] & object,
+): string | undefined {
+  if (settings.provider !== 'anthropic' || scope !== undefined || !settings.apiKey)
+    return undefined;
+  const method = resolveAuthMethod(env);
+  if (method === 'api_key') return undefined;
+  return `AZURE_AUTH_METHOD=${method} gives tokens to azure-openai only (the anthropic scope cannot be inferred), so anthropic uses the key from ${settings.apiKey.from}; set AZURE_AUTH_SCOPE to use a token instead.`;
 }
 
 /** Registers every token for redaction; `invalidate` stays on the original provider. */
@@ -131,7 +147,7 @@ function registering(provider: TokenProvider | undefined): TokenProvider | undef
   };
 }
 
-function describeConnection(plan: ConnectionPlan): ChatModelConnection {
+function describeConnection(plan: ConnectionPlan, note: string | undefined): ChatModelConnection {
   return {
     endpoint: plan.baseURL,
     auth: plan.auth,
@@ -139,5 +155,6 @@ function describeConnection(plan: ConnectionPlan): ChatModelConnection {
     ...(plan.keyFrom ? { keyFrom: plan.keyFrom } : {}),
     ...(plan.wireApi ? { wireApi: plan.wireApi } : {}),
     ...(plan.apiVersion ? { apiVersion: plan.apiVersion } : {}),
+    ...(note ? { note } : {}),
   };
 }

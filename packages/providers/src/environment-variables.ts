@@ -6,7 +6,11 @@ export interface EnvironmentVariable {
   /** The variable's name. */
   name: string;
   /** The provider or providers it configures. */
-  provider: ProviderName | 'azure-openai, openai' | 'azure-openai, anthropic';
+  provider:
+    | ProviderName
+    | 'azure-openai, openai'
+    | 'azure-openai, anthropic'
+    | 'azure-openai, anthropic, openai';
   /** What it sets, and its precedence against other names for the same setting. */
   description: string;
   /** True for keys: the value is a secret (registered for redaction, never printed). */
@@ -39,6 +43,7 @@ export const ENV_NAMES = {
     port: ['LOCAL_MODEL_PORT'],
   },
   wireApi: ['OPEN_AI_WIRE_API'],
+  allowPlainHttpKey: ['BOTS_ALLOW_PLAIN_HTTP_KEY'],
 } as const;
 
 /** The default port of a local Ollama server (`LOCAL_MODEL_PORT`). */
@@ -55,7 +60,8 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   {
     name: 'AZURE_OPENAI_ENDPOINT',
     provider: 'azure-openai',
-    description: 'Same as `OPEN_AI_END_POINT`, used when that is unset.',
+    description:
+      'Same as `OPEN_AI_END_POINT`, used when that is unset (both set to different values: a warning names both, once).',
   },
   {
     name: 'OPEN_AI_API_VERSION',
@@ -66,7 +72,8 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   {
     name: 'AZURE_OPENAI_API_VERSION',
     provider: 'azure-openai',
-    description: 'Same as `OPEN_AI_API_VERSION`, used when that is unset.',
+    description:
+      'Same as `OPEN_AI_API_VERSION`, used when that is unset (both set to different values: a warning names both, once).',
   },
   {
     name: 'OPEN_AI_DEPLOYMENT_NAME',
@@ -77,7 +84,8 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   {
     name: 'AZURE_OPENAI_DEPLOYMENT_NAME',
     provider: 'azure-openai',
-    description: 'Same as `OPEN_AI_DEPLOYMENT_NAME`, used when that is unset.',
+    description:
+      'Same as `OPEN_AI_DEPLOYMENT_NAME`, used when that is unset (both set to different values: a warning names both, once).',
   },
   {
     name: 'OPEN_AI_KEY',
@@ -89,7 +97,8 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   {
     name: 'AZURE_OPENAI_API_KEY',
     provider: 'azure-openai',
-    description: 'Same as `OPEN_AI_KEY`, used when that is unset.',
+    description:
+      'Same as `OPEN_AI_KEY`, used when that is unset (both set to different values: a warning names both, once).',
     secret: true,
   },
   {
@@ -137,6 +146,12 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     provider: 'azure-openai, openai',
     description:
       '`completions` (default: `/chat/completions`) or `responses` (`/responses`). The `wireApi` option wins.',
+  },
+  {
+    name: 'BOTS_ALLOW_PLAIN_HTTP_KEY',
+    provider: 'azure-openai, anthropic, openai',
+    description:
+      '`true` lets an API key go over plain http to a host that is not loopback (a TLS-terminating proxy on a private network); by default that is refused at creation. The `allowPlainHttpKey` option wins. Bearer tokens always need https (or loopback).',
   },
   {
     name: 'AZURE_AUTH_METHOD',

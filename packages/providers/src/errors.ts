@@ -64,3 +64,46 @@ export class ModelAuthenticationError extends AuthenticationError {
     this.requestId = details.requestId;
   }
 }
+
+/**
+ * A provider needs credentials and has none: no API key in the env and no token provider (neither
+ * the `tokenProvider` option nor one `AZURE_AUTH_METHOD` opts into). Thrown by `createChatModel`.
+ * The message is worded for library users; a CLI can word its own from `provider` and
+ * `keyVariables`.
+ */
+export class MissingCredentialsError extends ConfigurationError {
+  /** The provider of the model string, e.g. `azure-openai`. */
+  readonly provider: string;
+  /** The environment variables that would give it a key, in precedence order. */
+  readonly keyVariables: readonly string[];
+  constructor(provider: string, keyVariables: readonly string[], message: string) {
+    super(message);
+    this.provider = provider;
+    this.keyVariables = Object.freeze([...keyVariables]);
+  }
+}
+
+/**
+ * A model request got no answer within `requestTimeoutMs` (the endpoint accepted the connection,
+ * or not, and never answered). Thrown by `ChatModel.complete()`; not retried.
+ */
+export class ModelTimeoutError extends BotsError {
+  /** Where the request went (the endpoint's origin and path, no query). */
+  readonly endpoint: string;
+  /** The timeout that passed, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(endpoint: string, timeoutMs: number, message?: string) {
+    super(
+      message ??
+        `The model at ${endpoint} did not answer within ${formatSeconds(timeoutMs)}. Check that the endpoint is the right one and is up, or raise requestTimeoutMs.`,
+    );
+    this.endpoint = endpoint;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+function formatSeconds(milliseconds: number): string {
+  if (milliseconds < 1000) return `${milliseconds} ms`;
+  const seconds = milliseconds / 1000;
+  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(1))} s`;
+}

@@ -1,4 +1,5 @@
 import { BotsError, redact } from '@bots/auth';
+import { connectionFailureOf, hostAndPort } from './connection-failure.js';
 import {
   ModelAuthenticationError,
   ModelRequestError,
@@ -23,19 +24,35 @@ export function statusOf(error: unknown): number | undefined {
  */
 export function toModelError(
   error: unknown,
-  context: { provider: ProviderName; model: string; endpoint: string; signal?: AbortSignal },
+  context: {
+    provider: ProviderName;
+    model: string;
+    endpoint: string;
+    signal?: AbortSignal;
+    /** Retries made before giving up. */
+    retries?: number;
+    /** The last delay the server asked for, in ms. */
+    requestedDelayMs?: number;
+    /** The cap on one retry's wait, in ms. */
+    maxRetryDelayMs?: number;
+  },
 ): unknown {
   if (context.signal?.aborted) return context.signal.reason ?? error;
   const known = findBotsError(error);
   if (known) return known;
 
   const status = statusOf(error);
+  const failure = status === undefined ? connectionFailureOf(error, context.endpoint) : undefined;
   const details: ModelRequestErrorDetails = {
     provider: context.provider,
     model: context.model,
     ...(status !== undefined ? { status } : {}),
     ...codeAndRequestId(error),
+    ...(failure ? { code: failure.code } : {}),
   };
+  const retried = context.retries
+    ? ` after ${context.retries} ${context.retries === 1 ? 'retry' : 'retries'}`
+    : '';
   const detail = truncate(redact(messageOf(error)));
   const subject = `${context.provider}/${context.model}`;
   if (status === 401 || status === 403) {
@@ -49,8 +66,14 @@ export function toModelError(
     );
   }
   if (status !== undefined) {
+    const asked =
+      context.requestedDelayMs !== undefined &&
+      context.maxRetryDelayMs !== undefined &&
+      context.requestedDelayMs > context.maxRetryDelayMs
+        ? ` The server asked to wait ${seconds(context.requestedDelayMs)} before trying again, longer than one retry may wait (maxRetryDelayMs, ${seconds(context.maxRetryDelayMs)}): try again later.`
+        : '';
     return new ModelRequestError(
-      `${subject}: request failed with status ${status}: ${detail}`,
+      `${subject}: request failed with status ${status}${retried}: ${detail}${asked}`,
       details,
     );
   }
@@ -58,10 +81,22 @@ export function toModelError(
     context.provider === 'ollama-local'
       ? ' Is Ollama running (ollama serve)? Its port is LOCAL_MODEL_PORT (default 11434).'
       : '';
+  if (failure) {
+    return new ModelRequestError(
+      `${subject}: could not reach ${hostAndPort(context.endpoint)}${retried}: ${failure.reason}.${hint}`,
+      details,
+    );
+  }
   return new ModelRequestError(
-    `${subject}: could not reach ${origin(context.endpoint)}: ${detail}.${hint}`,
+    `${subject}: could not reach ${origin(context.endpoint)}${retried}: ${detail}.${hint}`,
     details,
   );
+}
+
+function seconds(milliseconds: number): string {
+  if (milliseconds < 1000) return `${Math.round(milliseconds)} ms`;
+  const value = milliseconds / 1000;
+  return `${Number.isInteger(value) ? value : Number(value.toFixed(1))} s`;
 }
 
 function findBotsError(error: unknown): BotsError | undefined {

@@ -1,4 +1,4 @@
-import { redact } from '@bots/auth';
+import { describeValue, redact } from '@bots/auth';
 import { InvalidModelError } from './errors.js';
 
 /** The providers a model string can name. */
@@ -36,7 +36,7 @@ export function isProviderName(value: string): value is ProviderName {
  */
 export function parseModel(model: string): ParsedModel {
   if (typeof model !== 'string') {
-    throw invalid(String(model), `The model must be a string, but got ${typeof model}.`);
+    throw invalid(String(model), `The model must be a string, but got ${describeValue(model)}.`);
   }
   const parts = model.split('/');
   if (parts.length !== 2) {
@@ -48,7 +48,13 @@ export function parseModel(model: string): ParsedModel {
   }
   const [provider = '', name = ''] = parts;
   if (!isProviderName(provider)) {
-    throw invalid(model, `"${provider}" is not a known provider.`);
+    const near = PROVIDER_NAMES.find(
+      (known) => provider !== '' && known.startsWith(provider.trim().toLowerCase()),
+    );
+    throw invalid(
+      model,
+      `"${provider}" is not a known provider.${near ? ` Did you mean ${near}/${name}?` : ''}`,
+    );
   }
   if (name.trim() === '') {
     throw invalid(

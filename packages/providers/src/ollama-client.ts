@@ -2,13 +2,18 @@ import type { ChatRequest, ChatResponse } from './chat-model.js';
 import type { ConnectionPlan } from './connection-plan.js';
 import type { SendRequest } from './provider-chat-model.js';
 
-/** An HTTP error from Ollama, shaped like the SDKs' errors (`status`) for the common handling. */
+/**
+ * An HTTP error from Ollama, shaped like the SDKs' errors (`status`, `headers`) for the common
+ * handling and retries.
+ */
 class OllamaHttpError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  readonly headers: Headers;
+  constructor(status: number, message: string, headers: Headers) {
     super(message);
     this.name = 'OllamaHttpError';
     this.status = status;
+    this.headers = headers;
   }
 }
 
@@ -21,22 +26,18 @@ interface OllamaChatReply {
 
 /**
  * The request function for a local Ollama server: `POST /api/chat` with `stream: false`, no auth.
- * JSON mode is `format: "json"`. No retries: a local server that fails will fail again.
+ * JSON mode is `format: "json"`. Retries and the request timeout are `ProviderChatModel`'s.
  */
 export function ollamaSender(
   plan: ConnectionPlan,
   name: string,
-  transport: { fetch?: typeof globalThis.fetch; timeoutMs?: number },
+  transport: { fetch?: typeof globalThis.fetch },
 ): SendRequest {
   const fetchImpl = transport.fetch ?? globalThis.fetch;
   return async (request: ChatRequest): Promise<ChatResponse> => {
     const options: Record<string, number> = {};
     if (request.temperature !== undefined) options.temperature = request.temperature;
     if (request.maxOutputTokens !== undefined) options.num_predict = request.maxOutputTokens;
-    const signals = [
-      request.signal,
-      transport.timeoutMs ? AbortSignal.timeout(transport.timeoutMs) : undefined,
-    ].filter((signal): signal is AbortSignal => signal !== undefined);
     const response = await fetchImpl(`${plan.baseURL}/api/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -50,9 +51,7 @@ export function ollamaSender(
         ...(request.json ? { format: 'json' } : {}),
         ...(Object.keys(options).length ? { options } : {}),
       }),
-      ...(signals.length
-        ? { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) }
-        : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
     });
     const body = await response.text();
     let reply: OllamaChatReply | undefined;
@@ -62,7 +61,11 @@ export function ollamaSender(
       reply = undefined;
     }
     if (!response.ok) {
-      throw new OllamaHttpError(response.status, reply?.error ?? body.slice(0, 500));
+      throw new OllamaHttpError(
+        response.status,
+        reply?.error ?? body.slice(0, 500),
+        response.headers,
+      );
     }
     if (!reply) throw new Error('Ollama answered with a body that is not JSON.');
     const usage =

@@ -6,7 +6,7 @@ import type { SendRequest } from './provider-chat-model.js';
 
 /** What every SDK client gets from `createChatModel`'s options. */
 export interface ClientTransportOptions {
-  maxRetries?: number;
+  /** The SDK's own timeout: a backstop a little past `requestTimeoutMs`, which decides. */
   timeoutMs?: number;
   fetch?: typeof globalThis.fetch;
 }
@@ -30,7 +30,8 @@ export async function createOpenAIClient(
     project: null,
     adminAPIKey: null,
     webhookSecret: null,
-    ...(transport.maxRetries !== undefined ? { maxRetries: transport.maxRetries } : {}),
+    // The one retry layer is ProviderChatModel's (capped waits, onRetry): the SDK's is off.
+    maxRetries: 0,
     ...(transport.timeoutMs !== undefined ? { timeout: transport.timeoutMs } : {}),
     ...(transport.fetch ? { fetch: transport.fetch } : {}),
   };

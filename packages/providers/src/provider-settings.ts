@@ -1,14 +1,10 @@
-import { ConfigurationError, type Env, redact } from '@bots/auth';
+import { ConfigurationError, describeValue, type Env } from '@bots/auth';
+import { checkApiVersion } from './api-version.js';
+import { type EnvValue, type ReadEnvSettingOptions, readEnvSetting } from './env-setting.js';
 import { DEFAULT_OLLAMA_PORT, ENV_NAMES } from './environment-variables.js';
 import { MODEL_STRING_FORMS, type ProviderName } from './model-string.js';
 
-/** A value read from the environment, with the variable it came from (for messages). */
-export interface EnvValue {
-  /** The trimmed value. */
-  value: string;
-  /** The variable it was read from. */
-  from: string;
-}
+export type { EnvValue } from './env-setting.js';
 
 /** The two API shapes of Azure OpenAI. */
 export type AzureOpenAIApi = 'deployments' | 'v1';
@@ -36,15 +32,14 @@ export interface ProviderSettings {
   port?: number;
   /** The wire API for OpenAI-shaped providers. */
   wireApi?: WireApi;
+  /** `BOTS_ALLOW_PLAIN_HTTP_KEY=true`: a key may go over plain http off loopback. */
+  allowPlainHttpKey?: boolean;
 }
 
-/** Reads the first non-empty variable of `names`. */
-export function readEnv(env: Env, names: readonly string[]): EnvValue | undefined {
-  for (const name of names) {
-    const value = env[name]?.trim();
-    if (value) return { value, from: name };
-  }
-  return undefined;
+/** Options of {@link resolveProviderSettings}. */
+export interface ResolveSettingsOptions extends ReadEnvSettingOptions {
+  /** The `wireApi` option, which wins over `OPEN_AI_WIRE_API`. */
+  wireApi?: string;
 }
 
 /** True when an Azure OpenAI endpoint is the versionless v1 API (its path ends in `/openai/v1`). */
@@ -60,59 +55,82 @@ export function isAzureV1Endpoint(endpoint: string): boolean {
 export function resolveProviderSettings(
   provider: ProviderName,
   env: Env,
-  options: { wireApi?: string } = {},
+  options: ResolveSettingsOptions = {},
 ): ProviderSettings {
+  const read = (names: readonly string[]) => readEnvSetting(env, names, options);
+  const allowPlainHttpKey = resolveFlag(read(ENV_NAMES.allowPlainHttpKey));
   switch (provider) {
     case 'azure-openai': {
       const names = ENV_NAMES.azureOpenAI;
-      const endpoint = readEnv(env, names.endpoint);
+      const endpoint = read(names.endpoint);
       if (endpoint) assertHttpUrl(endpoint);
+      const azureApi = endpoint
+        ? isAzureV1Endpoint(endpoint.value)
+          ? 'v1'
+          : 'deployments'
+        : undefined;
+      const apiVersion = read(names.apiVersion);
+      if (apiVersion) checkApiVersion(apiVersion, azureApi ?? 'deployments');
       return withoutUndefined({
         provider,
         endpoint,
-        azureApi: endpoint ? (isAzureV1Endpoint(endpoint.value) ? 'v1' : 'deployments') : undefined,
-        apiVersion: readEnv(env, names.apiVersion),
-        apiKey: readEnv(env, names.apiKey),
-        defaultName: readEnv(env, names.deploymentName),
+        azureApi,
+        apiVersion,
+        apiKey: read(names.apiKey),
+        defaultName: read(names.deploymentName),
         wireApi: resolveWireApi(env, options.wireApi),
+        allowPlainHttpKey,
       });
     }
     case 'anthropic': {
       const names = ENV_NAMES.anthropic;
-      const endpoint = readEnv(env, names.endpoint);
+      const endpoint = read(names.endpoint);
       if (endpoint) assertHttpUrl(endpoint);
       return withoutUndefined({
         provider,
         endpoint,
-        apiKey: readEnv(env, names.apiKey),
-        defaultName: readEnv(env, names.deploymentName),
+        apiKey: read(names.apiKey),
+        defaultName: read(names.deploymentName),
+        allowPlainHttpKey,
       });
     }
     case 'openai': {
       const names = ENV_NAMES.openai;
-      const endpoint = readEnv(env, names.endpoint);
+      const endpoint = read(names.endpoint);
       if (endpoint) assertHttpUrl(endpoint);
       return withoutUndefined({
         provider,
         endpoint,
-        apiKey: readEnv(env, names.apiKey),
+        apiKey: read(names.apiKey),
         wireApi: resolveWireApi(env, options.wireApi),
+        allowPlainHttpKey,
       });
     }
     case 'ollama-local': {
       const names = ENV_NAMES.ollamaLocal;
       return withoutUndefined({
         provider,
-        defaultName: readEnv(env, names.modelName),
-        port: resolvePort(readEnv(env, names.port)),
+        defaultName: read(names.modelName),
+        port: resolvePort(read(names.port)),
       });
     }
   }
 }
 
+/** `true`/`1`/`yes` or `false`/`0`/`no` (any case); anything else is an error, never a default. */
+function resolveFlag(setting: EnvValue | undefined): boolean | undefined {
+  if (!setting) return undefined;
+  const value = setting.value.toLowerCase();
+  if (['true', '1', 'yes'].includes(value)) return true;
+  if (['false', '0', 'no'].includes(value)) return false;
+  throw new ConfigurationError(
+    `${setting.from} must be true or false, but got ${describeValue(setting.value)}. Set it to true to allow it, or unset it.`,
+  );
+}
+
 /** The wire API: the option, else `OPEN_AI_WIRE_API`, else `completions`. */
 export function resolveWireApi(env: Env, option?: string): WireApi {
-  const fromEnv = readEnv(env, ENV_NAMES.wireApi);
+  const fromEnv = readEnvSetting(env, ENV_NAMES.wireApi);
   const [raw, from] =
     option !== undefined
       ? [option, 'The wireApi option']
@@ -123,9 +141,7 @@ export function resolveWireApi(env: Env, option?: string): WireApi {
   const value = raw.trim().toLowerCase();
   if ((WIRE_APIS as readonly string[]).includes(value)) return value as WireApi;
   throw new ConfigurationError(
-    redact(
-      `${from} is ${JSON.stringify(raw)}, which is not a wire API. Use one of: ${WIRE_APIS.join(', ')}.`,
-    ),
+    `${from} is ${describeValue(raw)}, which is not a wire API. Use one of: ${WIRE_APIS.join(', ')}.`,
   );
 }
 
@@ -135,7 +151,11 @@ export function resolveWireApi(env: Env, option?: string): WireApi {
  * `ollama-local/$LOCAL_MODEL_NAME`. For CLIs that accept a bare provider. `openai` has no such
  * variable. Throws a `ConfigurationError` that names the variable to set.
  */
-export function modelStringFromEnv(provider: ProviderName, env: Env = process.env): string {
+export function modelStringFromEnv(
+  provider: ProviderName,
+  env: Env = process.env,
+  options: ReadEnvSettingOptions = {},
+): string {
   const names =
     provider === 'azure-openai'
       ? ENV_NAMES.azureOpenAI.deploymentName
@@ -144,7 +164,7 @@ export function modelStringFromEnv(provider: ProviderName, env: Env = process.en
         : provider === 'ollama-local'
           ? ENV_NAMES.ollamaLocal.modelName
           : [];
-  const found = readEnv(env, names);
+  const found = readEnvSetting(env, names, options);
   if (found) {
     if (found.value.includes('/')) {
       throw new ConfigurationError(
@@ -164,9 +184,7 @@ function resolvePort(setting: EnvValue | undefined): number {
   const port = Number(setting.value);
   if (!/^\d+$/.test(setting.value) || port < 1 || port > 65_535) {
     throw new ConfigurationError(
-      redact(
-        `${setting.from}=${JSON.stringify(setting.value)} is not a port. Set it to a number from 1 to 65535 (Ollama's default is ${DEFAULT_OLLAMA_PORT}).`,
-      ),
+      `${setting.from} is ${describeValue(setting.value)}, which is not a port. Set it to a number from 1 to 65535 (Ollama's default is ${DEFAULT_OLLAMA_PORT}).`,
     );
   }
   return port;
@@ -182,6 +200,11 @@ function assertHttpUrl(setting: EnvValue): void {
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw new ConfigurationError(
       `${setting.from} is not an http(s) URL. Set it to the endpoint's URL, e.g. https://my-resource.openai.azure.com.`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new ConfigurationError(
+      `${setting.from} holds a user name or password in the URL. Remove it (https://host/...): keys go in their own variable, such as ${ENV_NAMES.azureOpenAI.apiKey[0]}.`,
     );
   }
 }

@@ -1,7 +1,11 @@
 import { ConfigurationError } from '@bots/auth';
+import { validateTools } from '../loop/agent-loop.js';
 import { DEFAULT_MAX_OUTPUT_CHARS } from '../loop/cap-output.js';
+import { checkBotOptions, optionNamesWithout, promptOption } from './bot-options.js';
 import { DEFAULT_SUB_BOT_PROMPT, delegateTool } from './delegate-tool.js';
 import { MicroBot, type MicroBotOptions } from './micro-bot.js';
+
+const OPTION_NAMES = optionNamesWithout([], ['subBotPrompt']);
 
 /** Options of `AgentBoss`. */
 export interface AgentBossOptions extends MicroBotOptions {
@@ -29,20 +33,25 @@ export const AGENT_BOSS_PROMPT = [
  */
 export class AgentBoss extends MicroBot {
   constructor(options: AgentBossOptions) {
-    if (options?.tools?.some((tool) => tool?.name === 'delegate')) {
+    checkBotOptions(options, 'AgentBoss', OPTION_NAMES, "{ model: 'azure-openai/gpt-4o' }");
+    const { subBotPrompt, ...rest } = options;
+    const subBotTools = validateTools(rest.tools ?? []);
+    if (subBotTools.some((tool) => tool.name === 'delegate')) {
       throw new ConfigurationError('AgentBoss has its own "delegate" tool; rename your tool.');
     }
-    const subBotTools = options?.tools ?? [];
+    const subBotInstructions = promptOption(subBotPrompt, 'subBotPrompt');
     super({
-      ...options,
-      systemPrompt: [AGENT_BOSS_PROMPT, options?.systemPrompt ?? ''].join('\n').trim(),
+      ...rest,
+      systemPrompt: [AGENT_BOSS_PROMPT, promptOption(rest.systemPrompt, 'systemPrompt')]
+        .join('\n')
+        .trim(),
       tools: [
         ...subBotTools,
         delegateTool({
-          subBotPrompt: options?.subBotPrompt ?? DEFAULT_SUB_BOT_PROMPT,
-          mounts: options?.mounts ?? [],
+          subBotPrompt: subBotInstructions || DEFAULT_SUB_BOT_PROMPT,
+          mounts: rest.mounts ?? [],
           tools: subBotTools,
-          maxOutputChars: options?.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS,
+          maxOutputChars: rest.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS,
         }),
       ],
     });

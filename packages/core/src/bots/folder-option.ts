@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigurationError } from '@bots/auth';
+import { ConfigurationError, checkString, describeValue } from '@bots/auth';
 
 /** Resolves `path` to an absolute path and checks that it is a folder (or a file). */
 export function existingPath(
@@ -27,4 +27,19 @@ export function existingPath(
     throw new ConfigurationError(`${bot}: ${option} ${absolute} is not a ${expected}.`);
   }
   return absolute;
+}
+
+/** Checks a `sandboxPath` option: an absolute path in the sandbox, or `undefined`. */
+export function sandboxPathOption(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const path = checkString(value, 'sandboxPath', {
+    nonEmpty: true,
+    hint: 'It is where the folder appears in the sandbox, e.g. /workdir/project.',
+  });
+  if (!path.startsWith('/')) {
+    throw new ConfigurationError(
+      `sandboxPath must be an absolute path in the sandbox, such as /workdir/project, but got ${describeValue(path)}.`,
+    );
+  }
+  return path;
 }

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { existingPath } from './folder-option.js';
+import { checkBotOptions, optionNamesWithout, promptOption } from './bot-options.js';
+import { existingPath, sandboxPathOption } from './folder-option.js';
 import { MicroBot, type MicroBotOptions, type SandboxFile } from './micro-bot.js';
 
 /** Options of `LogAnalysisBot`. */
@@ -13,6 +14,8 @@ export interface LogAnalysisBotOptions extends Omit<MicroBotOptions, 'mounts'> {
 /** The task `LogAnalysisBot.run()` uses when called without one. */
 export const DEFAULT_LOG_ANALYSIS_TASK =
   'Find why this run failed. Name the line of the log that shows the failure (its line number and text), the root cause, and how to fix it.';
+
+const OPTION_NAMES = optionNamesWithout(['mounts'], ['logFile', 'sandboxPath']);
 
 /**
  * Analyses one log file, shown read-only (mounted in a sandbox the bot creates, copied into a
@@ -29,15 +32,22 @@ export class LogAnalysisBot extends MicroBot {
   readonly logFileInSandbox: string;
 
   constructor(options: LogAnalysisBotOptions) {
-    const logFile = existingPath(options?.logFile, 'logFile', 'LogAnalysisBot', 'file');
-    const sandboxPath = options.sandboxPath ?? `/workdir/logs/${basename(logFile)}`;
+    checkBotOptions(
+      options,
+      'LogAnalysisBot',
+      OPTION_NAMES,
+      "{ logFile: './build.log', model: 'azure-openai/gpt-4o' }",
+    );
+    const { logFile: logFileOption, sandboxPath: sandboxOption, ...rest } = options;
+    const logFile = existingPath(logFileOption, 'logFile', 'LogAnalysisBot', 'file');
+    const sandboxPath = sandboxPathOption(sandboxOption) ?? `/workdir/logs/${basename(logFile)}`;
     super({
-      ...options,
+      ...rest,
       mounts: [],
       systemPrompt: [
         `You analyse the log file ${sandboxPath}. It may be long: measure it (wc -l), search it (grep -n -i 'error|fail|exception|fatal' and the like, tail), and read around the hits with sed -n 'FROM,TOp'.`,
         'Your final answer names the failing line: its line number and its text, quoted exactly; then the root cause and the fix. Separate the first failure from errors that follow from it.',
-        options.systemPrompt ?? '',
+        promptOption(rest.systemPrompt, 'systemPrompt'),
       ]
         .join('\n')
         .trim(),

@@ -69,11 +69,14 @@ describe('MicroBot construction', () => {
   it.each([
     [{ model: 42 }, 'model must be a model string'],
     [{ model: 'openai/gpt-4o', tokenProvider: 'a-token' }, 'tokenProvider must be a function'],
-    [{ model: 'openai/gpt-4o', environment: 'kubernetes' }, 'environment must be an Environment'],
+    [
+      { model: 'openai/gpt-4o', environment: 'kubernetes' },
+      'environment must be one of "docker", "local", but got "kubernetes"',
+    ],
     [{ model: 'openai/gpt-4o', mounts: [{ hostPath: '/no/such/folder' }] }, 'does not exist'],
     [
       { model: 'openai/gpt-4o', mounts: [{ hostPath: '/tmp', mode: 'rw' }] },
-      "mode must be 'read-only'",
+      'mounts[0].mode must be one of "read-only", "read-write", but got "rw"',
     ],
     [
       { model: 'openai/gpt-4o', maxOutputChars: 10 },

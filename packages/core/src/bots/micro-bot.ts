@@ -3,6 +3,11 @@ import { resolve } from 'node:path';
 import {
   BotsError,
   ConfigurationError,
+  checkInteger,
+  checkObject,
+  checkOneOf,
+  checkString,
+  describeValue,
   type Env,
   type TokenProvider,
   type TokenProviderLike,
@@ -12,6 +17,7 @@ import { type ChatModel, createChatModel, parseModel } from '@bots/providers';
 import type { Environment, Mount } from '../environment.js';
 import {
   type BotRunOptions,
+  checkRunOptions,
   DEFAULT_COMMAND_TIMEOUT_MS,
   runAgentLoop,
   validateTools,
@@ -20,6 +26,7 @@ import type { BotResult } from '../loop/bot-result.js';
 import { DEFAULT_MAX_OUTPUT_CHARS } from '../loop/cap-output.js';
 import { buildSystemPrompt } from '../loop/system-prompt.js';
 import type { BotTool } from '../loop/tool.js';
+import { checkBotOptions, MICRO_BOT_OPTION_NAMES } from './bot-options.js';
 import { createDefaultEnvironment, type SandboxKind } from './default-environment.js';
 
 /** Options of `MicroBot`. */
@@ -90,30 +97,42 @@ export class MicroBot implements AsyncDisposable {
   #disposed = false;
 
   constructor(options: MicroBotOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new ConfigurationError(
-        "MicroBot needs options, e.g. new MicroBot({ model: 'azure-openai/gpt-4o' }).",
-      );
-    }
+    checkBotOptions(
+      options,
+      'MicroBot',
+      MICRO_BOT_OPTION_NAMES,
+      "{ model: 'azure-openai/gpt-4o' }",
+    );
     this.#modelSource = checkModel(options.model);
     if (typeof options.model !== 'string') this.#model = options.model;
-    this.#instructions = options.systemPrompt;
-    if (this.#instructions !== undefined && typeof this.#instructions !== 'string') {
-      throw new ConfigurationError('systemPrompt must be a string.');
-    }
+    this.#instructions =
+      options.systemPrompt === undefined
+        ? undefined
+        : checkString(options.systemPrompt, 'systemPrompt', {
+            hint: "It is the bot's role and instructions, e.g. 'You review pull requests.'",
+          });
     this.mounts = checkMounts(options.mounts ?? []);
     this.#environmentOption = checkEnvironment(options.environment);
     this.#tokenProvider =
       options.tokenProvider === undefined ? undefined : toTokenProvider(options.tokenProvider);
-    this.#env = options.env;
+    this.#env =
+      options.env === undefined
+        ? undefined
+        : (checkObject(options.env, 'env', 'Pass process.env or { NAME: "value" }.') as Env);
     this.tools = validateTools(options.tools ?? []);
-    this.#sandboxOptions = options.sandboxOptions;
-    this.#maxOutputChars = options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS;
-    if (!Number.isInteger(this.#maxOutputChars) || this.#maxOutputChars < 200) {
-      throw new ConfigurationError(
-        `maxOutputChars must be an integer of at least 200, but got ${String(options.maxOutputChars)}.`,
-      );
-    }
+    this.#sandboxOptions =
+      options.sandboxOptions === undefined
+        ? undefined
+        : checkObject(
+            options.sandboxOptions,
+            'sandboxOptions',
+            'Pass the options of the sandbox the bot creates, e.g. { memoryBytes: 1073741824 }.',
+          );
+    this.#maxOutputChars = checkInteger(
+      options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS,
+      'maxOutputChars',
+      { min: 200, hint: 'It needs room for the head, the tail and the marker, e.g. 8000.' },
+    );
   }
 
   /** The model string, or `provider/name` of the model you passed. */
@@ -129,6 +148,7 @@ export class MicroBot implements AsyncDisposable {
    * `dispose()`, and while another run of the same bot is in progress.
    */
   async run(task: string, options: BotRunOptions = {}): Promise<BotResult> {
+    checkRunOptions(options);
     if (this.#disposed) {
       throw new BotsError('This bot was disposed; create a new one to run another task.');
     }
@@ -270,15 +290,20 @@ function checkModel(model: unknown): string | ChatModel {
     return model as ChatModel;
   }
   throw new ConfigurationError(
-    "model must be a model string such as 'azure-openai/gpt-4o' or a ChatModel (an object with complete()), but got " +
-      (model === undefined ? 'nothing' : typeof model) +
-      '.',
+    `model must be a model string such as 'azure-openai/gpt-4o' or a ChatModel (an object with complete()), but got ${model === undefined ? 'nothing' : describeValue(model)}.`,
   );
 }
 
 function checkEnvironment(environment: unknown): Environment | SandboxKind {
   if (environment === undefined) return 'auto';
-  if (environment === 'docker' || environment === 'local') return environment;
+  if (typeof environment === 'string') {
+    return checkOneOf(
+      environment,
+      'environment',
+      ['docker', 'local'],
+      'Leave it out to use Docker when an engine answers, else bubblewrap; or pass an Environment.',
+    );
+  }
   if (
     typeof environment === 'object' &&
     environment !== null &&
@@ -289,31 +314,43 @@ function checkEnvironment(environment: unknown): Environment | SandboxKind {
     return environment as Environment;
   }
   throw new ConfigurationError(
-    `environment must be an Environment (start, execute, copyIn, dispose), 'docker' or 'local', but got ${JSON.stringify(environment)}.`,
+    `environment must be an Environment (start, execute, copyIn, dispose), 'docker' or 'local', but got ${describeValue(environment)}.`,
   );
 }
 
-function checkMounts(mounts: readonly Mount[]): readonly Mount[] {
+function checkMounts(mounts: unknown): readonly Mount[] {
   if (!Array.isArray(mounts)) {
-    throw new ConfigurationError("mounts must be an array, e.g. [{ hostPath: './data' }].");
+    throw new ConfigurationError(
+      `mounts must be an array, e.g. [{ hostPath: './data' }], but got ${describeValue(mounts)}.`,
+    );
   }
-  return mounts.map((mount, index) => {
-    if (typeof mount?.hostPath !== 'string' || mount.hostPath === '') {
-      throw new ConfigurationError(`mounts[${index}].hostPath must be a path on the host.`);
+  return mounts.map((entry: unknown, index) => {
+    const mount = checkObject(entry, `mounts[${index}]`, "A mount is { hostPath: './data' }.");
+    const hostPath = checkString(mount.hostPath, `mounts[${index}].hostPath`, {
+      nonEmpty: true,
+      hint: 'Pass the path of a folder or file on the host.',
+    });
+    if (mount.mode !== undefined) {
+      checkOneOf(mount.mode, `mounts[${index}].mode`, ['read-only', 'read-write']);
     }
-    if (mount.mode !== undefined && mount.mode !== 'read-only' && mount.mode !== 'read-write') {
-      throw new ConfigurationError(
-        `mounts[${index}].mode must be 'read-only' or 'read-write', but got ${JSON.stringify(mount.mode)}.`,
-      );
+    if (mount.sandboxPath !== undefined) {
+      const sandboxPath = checkString(mount.sandboxPath, `mounts[${index}].sandboxPath`, {
+        nonEmpty: true,
+      });
+      if (!sandboxPath.startsWith('/')) {
+        throw new ConfigurationError(
+          `mounts[${index}].sandboxPath must be an absolute path in the sandbox, such as /workdir/data, but got ${describeValue(sandboxPath)}.`,
+        );
+      }
     }
-    const hostPath = resolve(mount.hostPath);
+    const absolute = resolve(hostPath);
     try {
-      statSync(hostPath);
+      statSync(absolute);
     } catch {
       throw new ConfigurationError(
-        `mounts[${index}].hostPath ${hostPath} does not exist. Pass an existing folder or file.`,
+        `mounts[${index}].hostPath ${absolute} does not exist. Pass an existing folder or file.`,
       );
     }
-    return { ...mount, hostPath };
+    return { ...(mount as unknown as Mount), hostPath: absolute };
   });
 }

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Mount } from '../environment.js';
-import { existingPath } from './folder-option.js';
+import { checkBotOptions, optionNamesWithout, promptOption } from './bot-options.js';
+import { existingPath, sandboxPathOption } from './folder-option.js';
 import { MicroBot, type MicroBotOptions } from './micro-bot.js';
 
 /** Options of `ReadingBot`. */
@@ -10,6 +11,8 @@ export interface ReadingBotOptions extends Omit<MicroBotOptions, 'mounts'> {
   /** Where the folder appears in the sandbox. Default `/workdir/<folder name>`. */
   sandboxPath?: string;
 }
+
+const OPTION_NAMES = optionNamesWithout(['mounts'], ['folder', 'sandboxPath']);
 
 /**
  * Answers questions about a folder, mounted read-only: the bot may write there (to try things),
@@ -26,17 +29,25 @@ export class ReadingBot extends MicroBot {
   readonly folderInSandbox: string;
 
   constructor(options: ReadingBotOptions) {
-    const folder = existingPath(options?.folder, 'folder', 'ReadingBot', 'folder');
-    const sandboxPath = options.sandboxPath ?? posix.join('/workdir', posix.basename(folder));
+    checkBotOptions(
+      options,
+      'ReadingBot',
+      OPTION_NAMES,
+      "{ folder: './docs', model: 'azure-openai/gpt-4o' }",
+    );
+    const { folder: folderOption, sandboxPath: sandboxOption, ...rest } = options;
+    const folder = existingPath(folderOption, 'folder', 'ReadingBot', 'folder');
+    const sandboxPath =
+      sandboxPathOption(sandboxOption) ?? posix.join('/workdir', posix.basename(folder));
     const mount: Mount = { hostPath: folder, sandboxPath, mode: 'read-only' };
     super({
-      ...options,
+      ...rest,
       mounts: [mount],
       systemPrompt: [
         `You answer questions about the folder ${sandboxPath}, a read-only copy of the user's folder.`,
         'Explore it with commands (ls, find, grep, head, sed -n, wc) and base your answer on what you read, citing file paths.',
         'Do not guess: if the folder does not contain the answer, say so.',
-        options.systemPrompt ?? '',
+        promptOption(rest.systemPrompt, 'systemPrompt'),
       ]
         .join('\n')
         .trim(),

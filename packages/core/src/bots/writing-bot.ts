@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Mount } from '../environment.js';
-import { existingPath } from './folder-option.js';
+import { checkBotOptions, optionNamesWithout, promptOption } from './bot-options.js';
+import { existingPath, sandboxPathOption } from './folder-option.js';
 import { MicroBot, type MicroBotOptions } from './micro-bot.js';
 
 /** Options of `WritingBot`. */
@@ -10,6 +11,8 @@ export interface WritingBotOptions extends Omit<MicroBotOptions, 'mounts'> {
   /** Where the folder appears in the sandbox. Default `/workdir/<folder name>`. */
   sandboxPath?: string;
 }
+
+const OPTION_NAMES = optionNamesWithout(['mounts'], ['folder', 'sandboxPath']);
 
 /**
  * Changes files in a folder, mounted read-write: what the bot writes there is written to the
@@ -26,18 +29,26 @@ export class WritingBot extends MicroBot {
   readonly folderInSandbox: string;
 
   constructor(options: WritingBotOptions) {
-    const folder = existingPath(options?.folder, 'folder', 'WritingBot', 'folder');
-    const sandboxPath = options.sandboxPath ?? posix.join('/workdir', posix.basename(folder));
+    checkBotOptions(
+      options,
+      'WritingBot',
+      OPTION_NAMES,
+      "{ folder: './project', model: 'azure-openai/gpt-4o' }",
+    );
+    const { folder: folderOption, sandboxPath: sandboxOption, ...rest } = options;
+    const folder = existingPath(folderOption, 'folder', 'WritingBot', 'folder');
+    const sandboxPath =
+      sandboxPathOption(sandboxOption) ?? posix.join('/workdir', posix.basename(folder));
     const mount: Mount = { hostPath: folder, sandboxPath, mode: 'read-write' };
     super({
-      ...options,
+      ...rest,
       mounts: [mount],
       systemPrompt: [
         `You make the requested changes to the files in ${sandboxPath}, the user's folder, mounted read-write: what you write there is saved.`,
         'Look before you change: read the relevant files first, change only what the task needs, and keep the existing style.',
         'Write files with shell tools (cat with a here-document, sed -i, tee); check the result (cat, diff, running tests if there are any) before you finish.',
         'Your final answer summarises what you changed, file by file.',
-        options.systemPrompt ?? '',
+        promptOption(rest.systemPrompt, 'systemPrompt'),
       ]
         .join('\n')
         .trim(),

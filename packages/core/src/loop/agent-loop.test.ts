@@ -395,28 +395,31 @@ describe('runAgentLoop: steps, output and secrets', () => {
     expect(result.steps[0]?.truncated).toBe(true);
   });
 
-  it('redacts a token a command printed: not sent to the model, not in steps or the answer', async () => {
+  it('masks the secrets the library holds in what a command printed: not sent to the model, not in steps or the answer', async () => {
     const secret = 'Zq9-registered-secret-value-1234';
     registerSecret(secret);
-    const environment = fakeEnvironment({ env: { SECRET: secret } });
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJsb29wIn0.c2lnbmF0dXJlLWxvb3A';
+    const environment = fakeEnvironment({ env: { SECRET: secret, JWT: jwt } });
     const model = new ScriptedChatModel({
       replies: [
         commandReply(
-          'echo "key=$SECRET"; echo sk-abcdefghijklmnop1234; echo "Authorization: Bearer abcdef.ghijkl"',
+          'echo "key=$SECRET"; echo sk-abcdefghijklmnop1234; echo "token: $JWT"; echo "Authorization: Bearer YOUR_TOKEN"',
         ),
         answerReply(`The key is ${secret}`),
       ],
     });
     const result = await loop({ model, environment });
     const sent = model.lastUserMessage(1);
-    expect(sent).toContain('[REDACTED]');
+    expect(sent).toBe(
+      'Exit code: 0\nOutput:\nkey=[REDACTED]\n[REDACTED]\ntoken: [REDACTED]\nAuthorization: Bearer YOUR_TOKEN\n',
+    );
     const everything = JSON.stringify({
       result,
       messages: model.calls.map((call) => call.messages),
     });
     expect(everything.includes(secret)).toBe(false);
     expect(everything.includes('sk-abcdefghijklmnop1234')).toBe(false);
-    expect(everything.includes('abcdef.ghijkl')).toBe(false);
+    expect(everything.includes(jwt)).toBe(false);
     expect(result.result).toBe('The key is [REDACTED]');
   });
 
@@ -533,10 +536,10 @@ describe('runAgentLoop: tools', () => {
 describe('runAgentLoop: options', () => {
   const model = new ScriptedChatModel({ replies: [answerReply('x')] });
   it.each([
-    [{ maxIterations: 0 }, 'maxIterations must be a positive integer, but got 0'],
+    [{ maxIterations: 0 }, 'maxIterations must be an integer of at least 1, but got 0'],
     [{ timeoutMs: -1 }, 'timeoutMs must be a positive number of milliseconds'],
     [{ commandTimeoutMs: Number.NaN }, 'commandTimeoutMs must be a positive number'],
-    [{ maxOutputChars: 50 }, 'maxOutputChars must be at least 200'],
+    [{ maxOutputChars: 50 }, 'maxOutputChars must be an integer of at least 200, but got 50'],
     [{ task: '  ' }, 'The task must be a non-empty string'],
     [
       { tools: [{ name: 'Bad Name', description: 'x', invoke: async () => '' }] },

@@ -1,4 +1,16 @@
-import { BotsError, ConfigurationError, redact, type TokenProvider } from '@bots/auth';
+import {
+  BotsError,
+  ConfigurationError,
+  checkDuration,
+  checkFunction,
+  checkInteger,
+  checkKnownKeys,
+  checkObject,
+  checkString,
+  redact,
+  redactForModel,
+  type TokenProvider,
+} from '@bots/auth';
 import type { ChatMessage, ChatModel, ChatUsage } from '@bots/providers';
 import type { CommandResult, Environment } from '../environment.js';
 import { SandboxError } from '../sandbox/errors.js';
@@ -48,6 +60,16 @@ export interface BotRunOptions {
   commandTimeoutMs?: number;
 }
 
+/** The names of {@link BotRunOptions}. */
+export const BOT_RUN_OPTION_NAMES = [
+  'maxIterations',
+  'budget',
+  'timeoutMs',
+  'signal',
+  'onStep',
+  'commandTimeoutMs',
+] as const;
+
 /** Everything the loop needs: the conversation's start, the model, the sandbox and the limits. */
 export interface AgentLoopOptions extends BotRunOptions {
   /** The task, sent as the first user message. */
@@ -93,6 +115,12 @@ class RunFailure extends Error {
  * Runs the protocol until the model answers or a limit is hit. Never rejects for model or
  * sandbox failures: they end the run with status `failed` and a redacted error. Rejects with a
  * `ConfigurationError` for invalid options only.
+ *
+ * What the model reads and what the steps record of it (the task, command output, tool output,
+ * the model's own thoughts, commands and answer) is the user's data: it goes through
+ * `redactForModel` (only the secrets the library holds, and token-shaped strings), never the
+ * name-based masking of `redact`, so `if (password === stored)` reaches the model as written.
+ * Error messages are the library's own and go through `redact`.
  */
 export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult> {
   const settings = validateLoopOptions(options);
@@ -186,7 +214,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
     const chatModel = model;
     const messages: ChatMessage[] = [
       { role: 'system', content: options.systemPrompt },
-      { role: 'user', content: redact(options.task) },
+      { role: 'user', content: redactForModel(options.task) },
     ];
     let corrections = 0;
 
@@ -231,7 +259,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
       }
       const modelDurationMs = Math.round(performance.now() - modelStartedAt);
       if (stepUsage) addUsage(usage, stepUsage);
-      messages.push({ role: 'assistant', content: redact(text) });
+      messages.push({ role: 'assistant', content: redactForModel(text) });
 
       const parsed = parseReply(text);
       const index = steps.length;
@@ -242,8 +270,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
           kind: 'format-error',
           thoughts: '',
           command: '',
-          problem: redact(parsed.problem),
-          reply: capOutput(redact(text), 2_000).text,
+          problem: redactForModel(parsed.problem),
+          reply: capOutput(redactForModel(text), 2_000).text,
           modelDurationMs,
           usage: stepUsage,
         });
@@ -265,7 +293,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
       corrections = 0;
       const { reply } = parsed;
       if (reply.taskDone) {
-        const answer = redact(reply.thoughts);
+        const answer = redactForModel(reply.thoughts);
         record({
           index,
           depth,
@@ -292,7 +320,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
           })
         : await runCommand(reply.command, await getEnvironment(), runSignal, settings);
       const capped = capOutput(
-        redact(preCap(outcome.output, settings.maxOutputChars)),
+        redactForModel(preCap(outcome.output, settings.maxOutputChars)),
         settings.maxOutputChars,
       );
       for (const subStep of outcome.subSteps ?? [])
@@ -301,8 +329,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
         index,
         depth,
         kind: tool ? 'tool' : 'command',
-        thoughts: redact(reply.thoughts),
-        command: redact(reply.command),
+        thoughts: redactForModel(reply.thoughts),
+        command: redactForModel(reply.command),
         exitCode: outcome.exitCode,
         output: capped.text,
         timedOut: outcome.timedOut,
@@ -348,49 +376,133 @@ interface LoopSettings {
   tools: readonly BotTool[];
 }
 
+const LOOP_OPTION_NAMES = [
+  'task',
+  'systemPrompt',
+  'model',
+  'environment',
+  'tools',
+  'maxOutputChars',
+  'maxFormatCorrections',
+  'tokenProvider',
+  'depth',
+  ...BOT_RUN_OPTION_NAMES,
+] as const;
+
+/**
+ * Checks the options of one run (`run(task, options)`): known keys, and each value with the
+ * shared checks of `@bots/auth`. Throws a `ConfigurationError` naming the option, the value and
+ * the fix.
+ */
+export function checkRunOptions(options: unknown, name = 'run options'): BotRunOptions {
+  const record = checkObject(
+    options,
+    name,
+    'Pass an object such as { timeoutMs: 600000 }, or nothing.',
+  );
+  checkKnownKeys(record, name, BOT_RUN_OPTION_NAMES);
+  checkRunValues(record);
+  return record as BotRunOptions;
+}
+
+function checkRunValues(options: Record<string, unknown>): void {
+  const { maxIterations, budget, timeoutMs, signal, onStep, commandTimeoutMs } = options;
+  if (maxIterations !== undefined) {
+    checkInteger(maxIterations, 'maxIterations', {
+      min: 1,
+      hint: 'It is the most model calls of the run, e.g. { maxIterations: 20 }.',
+    });
+  }
+  if (budget !== undefined && !(budget instanceof IterationBudget)) {
+    throw new ConfigurationError(
+      'budget must be an IterationBudget (new IterationBudget(20)), but got another value. Pass maxIterations instead, or the budget a tool received.',
+    );
+  }
+  if (timeoutMs !== undefined) {
+    checkDuration(timeoutMs, 'timeoutMs', {
+      hint: 'It is the time limit of the whole run, e.g. 600000 (10 minutes); leave it out for none.',
+    });
+  }
+  if (commandTimeoutMs !== undefined) {
+    checkDuration(commandTimeoutMs, 'commandTimeoutMs', {
+      hint: 'It is the time limit of one command, e.g. 60000 (1 minute).',
+    });
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new ConfigurationError(
+      'signal must be an AbortSignal (e.g. new AbortController().signal), but got another value.',
+    );
+  }
+  if (onStep !== undefined) checkFunction(onStep, 'onStep', 'Pass (step) => void.');
+}
+
 /** Checks the loop's options; throws a `ConfigurationError` naming the bad option. */
 export function validateLoopOptions(options: AgentLoopOptions): LoopSettings {
+  const record = checkObject(options, 'runAgentLoop options');
+  checkKnownKeys(record, 'runAgentLoop options', LOOP_OPTION_NAMES);
   if (typeof options.task !== 'string' || options.task.trim() === '') {
-    throw new ConfigurationError('The task must be a non-empty string. Pass it as run(task).');
+    throw new ConfigurationError(
+      `The task must be a non-empty string, but got ${describeTask(options.task)}. Pass it as run(task).`,
+    );
   }
+  checkString(options.systemPrompt, 'systemPrompt', { hint: 'See buildSystemPrompt.' });
+  checkRunValues(record);
+  const model = options.model;
+  if (typeof model !== 'function' && typeof (model as ChatModel | null)?.complete !== 'function') {
+    throw new ConfigurationError(
+      'model must be a ChatModel (an object with complete()) or a function that creates one.',
+    );
+  }
+  const environment = options.environment;
+  if (
+    typeof environment !== 'function' &&
+    typeof (environment as Environment | null)?.execute !== 'function'
+  ) {
+    throw new ConfigurationError(
+      'environment must be an Environment (start, execute, copyIn, dispose) or a function that creates one.',
+    );
+  }
+  if (options.tokenProvider !== undefined) {
+    checkFunction(options.tokenProvider, 'tokenProvider', 'Pass () => Promise<string>.');
+  }
+  if (options.depth !== undefined) checkInteger(options.depth, 'depth', { min: 0 });
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
-  positiveInteger(maxIterations, 'maxIterations', 'e.g. { maxIterations: 20 }');
-  if (options.timeoutMs !== undefined) positiveNumber(options.timeoutMs, 'timeoutMs');
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-  positiveNumber(commandTimeoutMs, 'commandTimeoutMs');
-  const maxOutputChars = options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS;
-  positiveInteger(maxOutputChars, 'maxOutputChars', 'at least 200, e.g. 8000');
-  if (maxOutputChars < 200) {
-    throw new ConfigurationError(
-      `maxOutputChars must be at least 200 (room for the head, the tail and the marker), but got ${maxOutputChars}.`,
-    );
-  }
-  const maxFormatCorrections = options.maxFormatCorrections ?? DEFAULT_MAX_FORMAT_CORRECTIONS;
-  if (!Number.isInteger(maxFormatCorrections) || maxFormatCorrections < 0) {
-    throw new ConfigurationError(
-      `maxFormatCorrections must be an integer of 0 or more, but got ${String(maxFormatCorrections)}.`,
-    );
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new ConfigurationError(
-      'signal must be an AbortSignal (e.g. new AbortController().signal).',
-    );
-  }
-  if (options.onStep !== undefined && typeof options.onStep !== 'function') {
-    throw new ConfigurationError('onStep must be a function (step) => void.');
-  }
+  const maxOutputChars = checkInteger(
+    options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS,
+    'maxOutputChars',
+    {
+      min: 200,
+      hint: 'It needs room for the head, the tail and the marker, e.g. 8000.',
+    },
+  );
+  const maxFormatCorrections = checkInteger(
+    options.maxFormatCorrections ?? DEFAULT_MAX_FORMAT_CORRECTIONS,
+    'maxFormatCorrections',
+    { min: 0, hint: 'It is how many corrective messages are sent in a row, e.g. 3.' },
+  );
   const tools = validateTools(options.tools ?? []);
   return { maxIterations, commandTimeoutMs, maxOutputChars, maxFormatCorrections, tools };
+}
+
+function describeTask(task: unknown): string {
+  if (typeof task === 'string') return 'an empty string';
+  return task === undefined ? 'nothing' : task === null ? 'null' : `a ${typeof task}`;
 }
 
 const TOOL_NAME = /^[a-z][a-z0-9_-]*$/;
 
 /** Checks tool definitions: valid, unique names, a description, an `invoke` function. */
 export function validateTools(tools: readonly BotTool[]): readonly BotTool[] {
-  if (!Array.isArray(tools)) throw new ConfigurationError('tools must be an array of tools.');
+  if (!Array.isArray(tools)) {
+    throw new ConfigurationError(
+      'tools must be an array of tools, e.g. [browserTool()], but got another value.',
+    );
+  }
   const names = new Set<string>();
-  for (const tool of tools) {
-    if (typeof tool?.name !== 'string' || !TOOL_NAME.test(tool.name)) {
+  for (const [index, tool] of tools.entries()) {
+    checkObject(tool, `tools[${index}]`, 'A tool is { name, description, invoke }.');
+    if (typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name)) {
       throw new ConfigurationError(
         `A tool name must be one lowercase word (letters, digits, - and _, starting with a letter), but got ${JSON.stringify(tool?.name)}.`,
       );
@@ -409,8 +521,11 @@ export function validateTools(tools: readonly BotTool[]): readonly BotTool[] {
         `The tool "${tool.name}" needs an invoke(input, context) function.`,
       );
     }
-    if (tool.timeoutMs !== undefined)
-      positiveNumber(tool.timeoutMs, `timeoutMs of the tool "${tool.name}"`);
+    if (tool.timeoutMs !== undefined) {
+      checkDuration(tool.timeoutMs, `timeoutMs of the tool "${tool.name}"`, {
+        hint: "It is the time limit of one call of the tool; leave it out for the run's own limit.",
+      });
+    }
   }
   return tools;
 }
@@ -582,20 +697,4 @@ function formatDuration(milliseconds: number): string {
   if (milliseconds < 1000) return `${milliseconds} ms`;
   const seconds = milliseconds / 1000;
   return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
-}
-
-function positiveInteger(value: unknown, name: string, example: string): void {
-  if (!Number.isInteger(value) || (value as number) < 1) {
-    throw new ConfigurationError(
-      `${name} must be a positive integer, but got ${String(value)}. Pass ${example}.`,
-    );
-  }
-}
-
-function positiveNumber(value: unknown, name: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigurationError(
-      `${name} must be a positive number of milliseconds, but got ${String(value)}.`,
-    );
-  }
 }

@@ -1,6 +1,8 @@
 export {
   type AgentLoopOptions,
+  BOT_RUN_OPTION_NAMES,
   type BotRunOptions,
+  checkRunOptions,
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_MAX_FORMAT_CORRECTIONS,
   DEFAULT_MAX_ITERATIONS,

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@bots/auth';
+import { checkInteger } from '@bots/auth';
 
 /**
  * A number of model calls that one or more runs may make. A run takes one iteration before each
@@ -11,12 +11,10 @@ export class IterationBudget {
   #used = 0;
 
   constructor(limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new ConfigurationError(
-        `maxIterations must be a positive integer, but got ${String(limit)}. Pass e.g. { maxIterations: 20 }.`,
-      );
-    }
-    this.limit = limit;
+    this.limit = checkInteger(limit, 'maxIterations', {
+      min: 1,
+      hint: 'It is the most model calls of the run, e.g. { maxIterations: 20 }.',
+    });
   }
 
   /** Iterations taken so far. */
