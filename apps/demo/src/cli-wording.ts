@@ -1,6 +1,10 @@
 import { AI_FOUNDRY_SCOPE, AUTH_METHODS, MAX_TIMER_MS } from '@bots/auth';
 import type { BotError, BotResult } from '@bots/core';
-import { acceptsTokenProvider, type ProviderName } from '@bots/providers';
+import {
+  acceptsTokenProvider,
+  type MissingCredentialsError,
+  type ProviderName,
+} from '@bots/providers';
 
 /**
  * The CLI's own wording of the errors whose library message names what a CLI user cannot set
@@ -77,27 +81,11 @@ export function cliResult<T extends BotResult>(result: T, limits: RunLimits): T 
   return error === result.error ? result : { ...result, error };
 }
 
-/** The fields of `MissingCredentialsError` (of `@bots/providers`) the message is made from. */
-export interface MissingCredentials {
-  provider: string;
-  keyVariables: readonly string[];
-}
-
-/** Whether an error is `MissingCredentialsError` of `@bots/providers` (by name and fields). */
-export function isMissingCredentials(error: unknown): error is Error & MissingCredentials {
-  return (
-    error instanceof Error &&
-    error.name === 'MissingCredentialsError' &&
-    typeof (error as Partial<MissingCredentials>).provider === 'string' &&
-    Array.isArray((error as Partial<MissingCredentials>).keyVariables)
-  );
-}
-
 /**
  * No key and no token for a provider, in a CLI user's terms: the variables that give a key, and
  * `AZURE_AUTH_METHOD` for a token (never "pass tokenProvider", which a CLI user cannot do).
  */
-export function missingCredentialsMessage(error: MissingCredentials, model?: string): string {
+export function missingCredentialsMessage(error: MissingCredentialsError, model?: string): string {
   const keys = error.keyVariables.length > 0 ? error.keyVariables.join(' or ') : undefined;
   const key = keys ? `Set ${keys} to use an API key` : undefined;
   const methods = AUTH_METHODS.filter((method) => method !== 'api_key' && method !== 'azure_ad');

@@ -1,5 +1,6 @@
 import { BotsError, ConfigurationError } from '@bots/auth';
-import { isMissingCredentials, missingCredentialsMessage } from './cli-wording.js';
+import { MissingCredentialsError } from '@bots/providers';
+import { missingCredentialsMessage } from './cli-wording.js';
 import { type CommandContext, EXIT } from './command-context.js';
 import { CommandFailure } from './command-failure.js';
 import type { Command } from './command-spec.js';
@@ -118,7 +119,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       stderr(`bots: ${error.message}\nRun \`${help}\` for usage.\n`);
       return EXIT.usage;
     }
-    if (isMissingCredentials(error)) {
+    if (error instanceof MissingCredentialsError) {
       stderr(`bots: ${missingCredentialsMessage(error)}\n`);
       return EXIT.usage;
     }

@@ -4,28 +4,12 @@ import {
   type ChatModelConnection,
   type CreateChatModelOptions,
   createChatModel,
+  MissingCredentialsError,
 } from '@bots/providers';
-import { isMissingCredentials, missingCredentialsMessage } from './cli-wording.js';
+import { missingCredentialsMessage } from './cli-wording.js';
 
-/** One retry of a model call, as `createChatModel`'s `onRetry` reports it. */
-export interface ModelRetry {
-  /** 1 for the first retry. */
-  attempt: number;
-  /** How long this retry waits, in milliseconds (capped by the library). */
-  delayMs: number;
-  /** What the server asked for (`retry-after`), when it did. */
-  requestedDelayMs?: number;
-  /** The HTTP status that caused it, when there was an answer. */
-  status?: number;
-}
-
-/** What the CLI passes to `createChatModel` besides the env. */
-export interface ModelSetup {
-  /** `--request-timeout`, in milliseconds. */
-  requestTimeoutMs: number;
-  /** Told of each retry, to print it. */
-  onRetry: (retry: ModelRetry) => void;
-}
+/** What the CLI passes to `createChatModel` besides the env: `--request-timeout`, and `onRetry` to print each retry. */
+export type ModelSetup = Required<Pick<CreateChatModelOptions, 'requestTimeoutMs' | 'onRetry'>>;
 
 /**
  * Builds the chat model now, so that a bad model string or missing credentials fail before any
@@ -33,11 +17,10 @@ export interface ModelSetup {
  * terms.
  */
 export async function createModel(model: string, env: Env, setup: ModelSetup): Promise<ChatModel> {
-  const options: CreateChatModelOptions & ModelSetup = { env, ...setup };
   try {
-    return await createChatModel(model, options);
+    return await createChatModel(model, { env, ...setup });
   } catch (error) {
-    if (isMissingCredentials(error)) {
+    if (error instanceof MissingCredentialsError) {
       throw new ConfigurationError(missingCredentialsMessage(error, model), { cause: error });
     }
     throw error;

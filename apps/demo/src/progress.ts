@@ -1,6 +1,6 @@
 import type { BotResult, Step } from '@bots/core';
+import type { RetryInfo } from '@bots/providers';
 import type { Writer } from './command-context.js';
-import type { ModelRetry } from './model-setup.js';
 import { style } from './style.js';
 
 const OUTPUT_PREVIEW_LINES = 4;
@@ -94,7 +94,7 @@ export function summaryLine(result: BotResult, color: boolean): string {
  * One retry of a model call, for stderr: `the model call got HTTP 429; retry 1 in 30 s (the server
  * asked for 3600 s; one retry waits at most 30 s)`.
  */
-export function retryLine(retry: ModelRetry, color: boolean): string {
+export function retryLine(retry: RetryInfo, color: boolean): string {
   const s = style(color);
   const cause = retry.status ? `got HTTP ${retry.status}` : 'failed to connect';
   const asked =

@@ -1,18 +1,10 @@
-import * as auth from '@bots/auth';
+import { redact, redactForModel } from '@bots/auth';
 import type { Writer } from './command-context.js';
 import { colorEnabled, renderStyles } from './style.js';
 import { terminalSafe } from './terminal-text.js';
 
 /** A stream the CLI writes to. */
 export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean };
-
-/**
- * Masks the secrets the library holds (its tokens and keys, JWT- and `sk-`-shaped strings) in the
- * user's data without touching lines that merely name a password or a key: `redactForModel` of
- * `@bots/auth` where it exists, else `redact`.
- */
-const maskSecrets: (text: string) => string =
-  (auth as unknown as { redactForModel?: (text: string) => string }).redactForModel ?? auth.redact;
 
 /** The writers of the CLI: the one place where text reaches its streams. */
 export interface Writers {
@@ -35,13 +27,13 @@ export function createWriters(
 ): Writers {
   const messages = (stream: OutputStream): Writer => {
     const colored = colorEnabled(stream, env);
-    return (text) => void stream.write(renderStyles(terminalSafe(auth.redact(text)), colored));
+    return (text) => void stream.write(renderStyles(terminalSafe(redact(text)), colored));
   };
   return {
     stdout: messages(streams.stdout),
     stderr: messages(streams.stderr),
     answer: (text) => {
-      const masked = maskSecrets(text);
+      const masked = redactForModel(text);
       void streams.stdout.write(streams.stdout.isTTY ? terminalSafe(masked) : masked);
     },
     color: colorEnabled(streams.stderr, env),

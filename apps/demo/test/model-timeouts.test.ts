@@ -36,12 +36,6 @@ const hangingEnv = () =>
     AZURE_OPENAI_API_KEY: KEY,
   });
 
-const providerExports: Record<string, unknown> = await import('@bots/providers');
-const contract = 'ModelTimeoutError' in providerExports;
-const contractNote = contract
-  ? ''
-  : ' (skipped: needs requestTimeoutMs, onRetry and ModelTimeoutError of @bots/providers, the providers-auth contract, not on this branch yet)';
-
 describe('a model that accepts the connection and never answers', () => {
   test("bots read ends on its own at --timeout, with the CLI's message and a waiting line every 5 s while it waits", async () => {
     const started = Date.now();
@@ -77,50 +71,44 @@ describe('a model that accepts the connection and never answers', () => {
     expect(result.error.message).toMatch(/^The run did not finish within --timeout 2 \(2 s\)/);
   });
 
-  test.skipIf(!contract)(
-    `--request-timeout ends the call: "the model at <endpoint> did not answer within N s"${contractNote}`,
-    async () => {
-      const run = await runCli(
-        [
-          'read',
-          SAMPLE,
-          'Which port?',
-          '--model',
-          'azure-openai/gpt-4o',
-          '--request-timeout',
-          '6',
-          '--timeout',
-          '120',
-        ],
-        { env: hangingEnv(), timeoutMs: 100_000 },
-      );
-      expect(run.code, run.stderr).toBe(1);
-      expect(run.stderr).toContain(`waiting for the model at http://127.0.0.1:${port}, 5 s`);
-      expect(run.stderr).toContain(
-        `The model at http://127.0.0.1:${port} did not answer within 6 s (--request-timeout 6). Check the endpoint and the deployment name (bots doctor --model azure-openai/gpt-4o checks them), or pass a larger --request-timeout in seconds.`,
-      );
-      expect(run.stderr).not.toMatch(/requestTimeoutMs|timeoutMs/);
-    },
-  );
+  test(`--request-timeout ends the call: "the model at <endpoint> did not answer within N s"`, async () => {
+    const run = await runCli(
+      [
+        'read',
+        SAMPLE,
+        'Which port?',
+        '--model',
+        'azure-openai/gpt-4o',
+        '--request-timeout',
+        '6',
+        '--timeout',
+        '120',
+      ],
+      { env: hangingEnv(), timeoutMs: 100_000 },
+    );
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain(`waiting for the model at http://127.0.0.1:${port}, 5 s`);
+    expect(run.stderr).toContain(
+      `The model at http://127.0.0.1:${port} did not answer within 6 s (--request-timeout 6). Check the endpoint and the deployment name (bots doctor --model azure-openai/gpt-4o checks them), or pass a larger --request-timeout in seconds.`,
+    );
+    expect(run.stderr).not.toMatch(/requestTimeoutMs|timeoutMs/);
+  });
 });
 
 describe('retries of a model call are said on stderr', () => {
-  test.skipIf(!contract)(
-    `a 429 with retry-after prints the retry and the run goes on${contractNote}`,
-    async () => {
-      emulator.setScript([
-        JSON.stringify({ task_done: true, thoughts: 'The port is 7341.', command: '' }),
-      ]);
-      emulator.inject({ status: 429, retryAfterSeconds: 2 });
-      const run = await runCli(
-        ['read', SAMPLE, 'Which port?', '--model', 'azure-openai/gpt-4o-mini'],
-        {
-          env: cleanEnv({ ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' }),
-        },
-      );
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/the model call got HTTP 429; retry 1 in 2 s/);
-      expect(run.stdout).toBe('The port is 7341.\n');
-    },
-  );
+  test(`a 429 with retry-after prints the retry and the run goes on`, async () => {
+    emulator.setScript([
+      JSON.stringify({ task_done: true, thoughts: 'The port is 7341.', command: '' }),
+    ]);
+    emulator.inject({ status: 429, retryAfterSeconds: 2 });
+    const run = await runCli(
+      ['read', SAMPLE, 'Which port?', '--model', 'azure-openai/gpt-4o-mini'],
+      {
+        env: cleanEnv({ ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' }),
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/the model call got HTTP 429; retry 1 in 2 s/);
+    expect(run.stdout).toBe('The port is 7341.\n');
+  });
 });

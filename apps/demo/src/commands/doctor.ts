@@ -354,7 +354,7 @@ export const doctor: Command = {
         name: 'model',
         status: 'missing',
         lines: [
-          'no model chosen: pass --model <provider/name>, or set BOTS_MODEL or AZURE_OPENAI_DEPLOYMENT_NAME (bots demo needs none)',
+          'no model chosen: pass --model <provider/name>, or set BOTS_MODEL or OPEN_AI_DEPLOYMENT_NAME (or AZURE_OPENAI_DEPLOYMENT_NAME; bots demo needs none)',
         ],
       });
     } else if (modelError) {
