@@ -109,9 +109,13 @@ export interface SandboxView {
  * The filesystem: `/usr` read-only with the `/bin`, `/lib*` links (or read-only binds where
  * they are folders), a minimal `/etc`, its own `/proc` with `/proc/sys` read-only (the user
  * namespace's uid is the caller's, and global sysctls such as `kernel.core_pattern` only check
- * the uid), its own `/dev`, and the binds (bubblewrap binds them `nosuid,nodev`).
+ * the uid), its own `/dev`, the binds (bubblewrap binds them `nosuid,nodev`), then `readOnly`
+ * binds; the root and `/etc` are read-only.
  */
-export function filesystemArguments(view: SandboxView): string[] {
+export function filesystemArguments(
+  view: SandboxView,
+  readOnly: readonly ViewBind[] = [],
+): string[] {
   const args = ['--ro-bind', '/usr', '/usr'];
   for (const name of ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32']) {
     const path = `/${name}`;
@@ -146,5 +150,8 @@ export function filesystemArguments(view: SandboxView): string[] {
     '/dev',
   );
   for (const bind of view.binds) args.push('--bind', bind.source, bind.sandboxPath);
+  for (const bind of readOnly) args.push('--ro-bind', bind.source, bind.sandboxPath);
+  // The root itself (a tmpfs of bwrap's, holding the mount points) is read-only too.
+  args.push('--remount-ro', '/');
   return args;
 }

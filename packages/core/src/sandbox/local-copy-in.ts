@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { INFO_FD } from './bwrap-arguments.js';
+import { INFO_FD, type ViewBind } from './bwrap-arguments.js';
 import { type BwrapProcess, spawnBwrap } from './bwrap-process.js';
 import { SandboxError } from './errors.js';
 
@@ -32,8 +32,8 @@ fi`;
 /** How to start a bwrap that sees the sandbox's filesystem. */
 export interface CopyInContext {
   readonly bwrap: string;
-  /** Isolation and filesystem arguments of the sandbox (without a command). */
-  readonly sandboxArguments: readonly string[];
+  /** Isolation and filesystem arguments of the sandbox, with `source` bound read-only. */
+  readonly sandboxArguments: (source: ViewBind) => string[];
   /** Called with each bwrap started, so that a dispose can kill it. */
   readonly track: (process: BwrapProcess) => () => void;
 }
@@ -62,12 +62,9 @@ export async function copyIntoSandbox(
   const copy = spawnBwrap(
     context.bwrap,
     [
-      ...context.sandboxArguments,
+      ...context.sandboxArguments({ source: hostPath, sandboxPath: source }),
       '--info-fd',
       String(INFO_FD),
-      '--ro-bind',
-      hostPath,
-      source,
       '--clearenv',
       '--setenv',
       'PATH',

@@ -110,8 +110,8 @@ export class LocalEnvironment implements Environment {
   #processes = new Set<BwrapProcess>();
   /** Sandbox path -> host path, longest first: where copyIn can write. */
   #writable: ViewBind[] = [];
-  /** Isolation and filesystem of the sandbox, for the copies into it. */
-  #copyArguments: string[] = [];
+  /** What the sandbox sees, for the copies into it. */
+  #view: SandboxView | undefined;
   #session: ShellSession | undefined;
   #starting: Promise<void> | undefined;
   #unregister: (() => void) | undefined;
@@ -196,10 +196,14 @@ export class LocalEnvironment implements Environment {
         `copyIn can write only under ${this.#writable.map((entry) => entry.sandboxPath).join(', ')} in a LocalEnvironment; got ${sandboxPath}.`,
       );
     }
+    const view = this.#view!;
     await copyIntoSandbox(
       {
         bwrap: this.#bwrap,
-        sandboxArguments: this.#copyArguments,
+        sandboxArguments: (source) => [
+          ...isolationArguments({ network: false, user: this.#user }),
+          ...filesystemArguments(view, [source]),
+        ],
         track: (copy) => this.#track(copy),
       },
       hostPath,
@@ -311,14 +315,10 @@ export class LocalEnvironment implements Environment {
       binds,
       network: options.network,
     };
-    const filesystem = filesystemArguments(view);
-    this.#copyArguments = [
-      ...isolationArguments({ network: false, user: this.#user }),
-      ...filesystem,
-    ];
+    this.#view = view;
     const args = [
       ...isolationArguments({ network: options.network, user: this.#user }),
-      ...filesystem,
+      ...filesystemArguments(view),
       '--info-fd',
       String(INFO_FD),
       '--hostname',
