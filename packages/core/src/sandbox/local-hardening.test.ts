@@ -181,16 +181,18 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
           'done < /tmp/points',
           `mount -t tmpfs none /usr/local 2>/dev/null && echo MOUNTED-TMPFS`,
           `touch /usr/${probe} /usr/bin/${probe} /etc/${probe} /${probe} 2>/dev/null && echo WROTE`,
-          '{ echo x >> /etc/hosts; } 2>/dev/null && echo WROTE-HOSTS',
-          '{ echo x >> /etc/passwd; } 2>/dev/null && echo WROTE-PASSWD',
+          '{ : >> /etc/hosts; } 2>/dev/null && echo WROTE-HOSTS',
+          '{ : >> /etc/passwd; } 2>/dev/null && echo WROTE-PASSWD',
           'wc -l < /tmp/points',
         ].join('\n'),
       );
+      const landed = [`/usr/${probe}`, `/usr/bin/${probe}`, `/etc/${probe}`].filter((path) =>
+        existsSync(path),
+      );
+      for (const path of landed) rmSync(path, { force: true });
       expect(output).not.toMatch(/REMOUNTED|MOUNTED-TMPFS|WROTE/);
       expect(Number(output.trim().split('\n').at(-1))).toBeGreaterThan(10);
-      expect(existsSync(`/usr/${probe}`)).toBe(false);
-      expect(existsSync(`/usr/bin/${probe}`)).toBe(false);
-      expect(existsSync(`/etc/${probe}`)).toBe(false);
+      expect(landed, 'files the sandbox wrote into the host').toEqual([]);
     });
 
     test('global sysctls stay read-only (the user namespace maps to the host uid, which is all a sysctl checks)', async () => {
@@ -213,9 +215,11 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
       const { output } = await environment.execute(
         [
           'ls /sys 2>&1 | head -1',
-          'mkdir -p /tmp/cg',
-          'mount -t cgroup -o pids none /tmp/cg 2>/dev/null && echo MOUNTED-V1',
-          'mount -t cgroup2 none /tmp/cg 2>/dev/null && echo MOUNTED-V2',
+          'mkdir -p /tmp/cg /tmp/cgm /tmp/cg2',
+          // In its own cgroup namespace, a cgroup file system mounted inside shows its own cgroup.
+          'mount -t cgroup -o pids none /tmp/cg 2>/dev/null && echo MOUNTED-V1 && { echo max > /tmp/cg/pids.max; } 2>/dev/null && echo WROTE-PIDS',
+          'mount -t cgroup -o memory none /tmp/cgm 2>/dev/null && echo MOUNTED-V1 && { echo -1 > /tmp/cgm/memory.limit_in_bytes; } 2>/dev/null && echo WROTE-MEMORY',
+          'mount -t cgroup2 none /tmp/cg2 2>/dev/null && echo MOUNTED-V2 && { echo max > /tmp/cg2/pids.max; } 2>/dev/null && echo WROTE-PIDS',
           'for f in /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes; do { echo max > "$f"; } 2>/dev/null && echo "WROTE $f"; done',
           'find / -maxdepth 8 \\( -path /proc -o -path /usr \\) -prune -o \\( -name pids.max -o -name memory.limit_in_bytes -o -name memory.max \\) -print 2>/dev/null | head -3',
         ].join('\n'),
@@ -225,6 +229,14 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
       const pids = cgroups.find((directory) => existsSync(join(directory, 'pids.max')));
       expect(pids, 'the sandbox has a pids cgroup').toBeDefined();
       expect(readFileSync(join(pids!, 'pids.max'), 'utf8').trim()).toBe('64');
+      const memory = cgroups.find((directory) =>
+        existsSync(join(directory, 'memory.limit_in_bytes')),
+      );
+      if (memory) {
+        expect(readFileSync(join(memory, 'memory.limit_in_bytes'), 'utf8').trim()).toBe(
+          String(256 * 1024 ** 2),
+        );
+      }
       const fork = await environment.execute(BOUNDED_FORK_LOOP, { timeoutMs: 60_000 });
       const match = /fork failed after (\d+) children/.exec(fork.output);
       expect(match, fork.output).not.toBeNull();
@@ -325,7 +337,7 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
       const victim = hostVictim();
       const environment = create();
       await environment.execute(
-        `(while :; do mkdir -p /workdir/race.d; mv -T /workdir/race.d /workdir/race 2>/dev/null; ln -sfn ${victim.directory} /workdir/race.l; mv -T /workdir/race.l /workdir/race 2>/dev/null; done) > /dev/null 2>&1 &`,
+        `(while :; do rm -rf /workdir/race; mkdir /workdir/race; rm -rf /workdir/race; ln -s ${victim.directory} /workdir/race; done) > /dev/null 2>&1 &`,
       );
       const file = payload();
       let copied = 0;
