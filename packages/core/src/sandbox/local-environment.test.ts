@@ -6,43 +6,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { cleanupRegistryState } from './cleanup-registry.js';
 import { SandboxError } from './errors.js';
 import { LocalEnvironment } from './local-environment.js';
-import {
-  type Availability,
-  describeWhen,
-  hashTree,
-  makeFixture,
-  sandboxContract,
-} from './sandbox-test-support.js';
-
-function bwrapAvailability(): Availability {
-  if (!LocalEnvironment.isAvailable()) {
-    return { available: false, reason: 'bwrap is not installed (apt-get install bubblewrap)' };
-  }
-  const probe = spawnSync(
-    'bwrap',
-    [
-      '--unshare-all',
-      '--ro-bind',
-      '/usr',
-      '/usr',
-      '--symlink',
-      'usr/bin',
-      '/bin',
-      '--symlink',
-      'usr/lib',
-      '/lib',
-      '--symlink',
-      'usr/lib64',
-      '/lib64',
-      '/usr/bin/true',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (probe.status !== 0) {
-    return { available: false, reason: `bwrap cannot make a sandbox here: ${probe.stderr.trim()}` };
-  }
-  return { available: true, reason: '' };
-}
+import { bwrapAvailability } from './local-test-support.js';
+import { describeWhen, hashTree, makeFixture, sandboxContract } from './sandbox-test-support.js';
 
 function localTempDirectories(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith('bots-local-'));
