@@ -161,6 +161,24 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
       expect(output).toContain('unshare: -1');
     });
 
+    test('it sees no host process, inherits no descriptor of bwrap (seccomp, info) and has no terminal to inject keystrokes into', async () => {
+      const environment = create();
+      const { output } = await environment.execute(
+        [
+          'ls /proc | grep -c "^[0-9]"',
+          `kill -0 ${process.pid} 2>/dev/null && echo HOST-PROCESS-VISIBLE`,
+          'ls /proc/$$/fd | tr "\\n" " "; echo',
+          `python3 -c 'import fcntl, termios; fcntl.ioctl(open("/dev/tty", "w"), termios.TIOCSTI, b"x")' 2>&1 | tail -1`,
+        ].join('\n'),
+      );
+      const [count, fds, tty] = output.trim().split('\n');
+      expect(Number(count)).toBeLessThan(12);
+      expect(output).not.toContain('HOST-PROCESS-VISIBLE');
+      expect(fds!.split(' ')).not.toContain('3');
+      expect(fds!.split(' ')).not.toContain('4');
+      expect(tty).toMatch(/No such device or address/);
+    });
+
     test("remounting any of its mounts read-write fails, and no write reaches the host's /usr or /etc", async () => {
       const readOnly = folder();
       writeFileSync(join(readOnly, 'kept.txt'), 'kept\n');

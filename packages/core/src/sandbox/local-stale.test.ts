@@ -60,6 +60,12 @@ function ended(child: ChildProcess): Promise<void> {
   });
 }
 
+/** How many `sleep <seconds>` processes run on the host. */
+function sleepers(seconds: number): number {
+  const found = spawnSync('pgrep', ['-c', '-f', `^sleep ${seconds}$`], { encoding: 'utf8' });
+  return Number(found.stdout.trim() || '0');
+}
+
 /** A pid that no process has now (a child that has ended). */
 function deadPid(): number {
   const child = spawnSync('/bin/sh', ['-c', 'echo $$'], { encoding: 'utf8' });
@@ -88,12 +94,17 @@ describeWhen('stale cleanup of the local sandbox (needs bwrap)', bwrapAvailabili
     const project = mkdtempSync(join(tmpdir(), 'bots-stale-project-'));
     planted.push(project);
     writeFileSync(join(project, 'notes.txt'), 'notes\n');
-    const job = {
+    const job = (seconds: number) => ({
       options: { mounts: [{ hostPath: project, sandboxPath: '/workdir/project' }] },
-      steps: [{ execute: 'echo changed > /workdir/project/notes.txt; sleep 1000 & echo started' }],
-    };
-    const killed = holdChild(job);
-    const live = holdChild(job);
+      steps: [
+        { execute: `echo changed > /workdir/project/notes.txt; sleep ${seconds} & echo started` },
+      ],
+    });
+    // Durations no other test uses, to find each sandbox's sleeper on the host.
+    const killedSleep = 7301 + (process.pid % 100);
+    const liveSleep = killedSleep + 100;
+    const killed = holdChild(job(killedSleep));
+    const live = holdChild(job(liveSleep));
     children.push(killed.child, live.child);
     await Promise.all([killed.report, live.report]);
     const killedPid = killed.child.pid!;
@@ -105,10 +116,14 @@ describeWhen('stale cleanup of the local sandbox (needs bwrap)', bwrapAvailabili
     expect(existsSync(join(left.roots[0]!, OWNER_FILE))).toBe(true);
     if (RUNNING_AS_ROOT) expect(left.cgroups.length).toBeGreaterThan(0);
 
+    expect(sleepers(killedSleep)).toBe(1);
     killed.child.kill('SIGKILL');
     await ended(killed.child);
-    // What the kill leaves: nothing ran the cleanup.
+    // What the kill leaves: nothing ran the cleanup; but no process of its sandbox runs on
+    // (--die-with-parent: bwrap and its pid namespace go with the killed process).
     expect(leftoversOf(killedPid)).toEqual(left);
+    await expect.poll(() => sleepers(killedSleep), { timeout: 5_000 }).toBe(0);
+    expect(sleepers(liveSleep)).toBe(1);
 
     const next = await runChild({ steps: [{ execute: 'echo next' }] });
     expect(next.results[0]).toMatchObject({ exitCode: 0, output: 'next\n' });
