@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, existsSync, constants as fsConstants } from 'node:fs';
+import { accessSync, existsSync, constants as fsConstants, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join, posix } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -52,6 +52,16 @@ function findExecutable(name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether a process runs (exists and is not a zombie that has finished exiting). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 function copyFolder(source: string, destination: string, directory: boolean): Promise<void> {
@@ -238,9 +248,16 @@ export class LocalEnvironment implements Environment {
     this.#unregister = undefined;
   }
 
+  /**
+   * At process exit: kills every sandbox now and waits (up to a second) until each one's pid 1,
+   * and so every process of it, has ended, so that no command inside can still swap a folder
+   * for a link while its temporary folder is removed.
+   */
   #killNow(): void {
+    const waiting: number[] = [];
     for (const bwrap of this.#processes) {
       const pid = bwrap.sandboxPid();
+      if (pid !== undefined) waiting.push(pid);
       for (const target of [pid, bwrap.child.pid && -bwrap.child.pid]) {
         try {
           if (target) process.kill(target, 'SIGKILL');
@@ -250,6 +267,10 @@ export class LocalEnvironment implements Environment {
       }
     }
     this.#processes.clear();
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let attempt = 0; attempt < 100 && waiting.some(running); attempt++) {
+      Atomics.wait(pause, 0, 0, 10);
+    }
   }
 
   async #start(): Promise<void> {

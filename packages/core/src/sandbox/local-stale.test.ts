@@ -139,6 +139,28 @@ describeWhen('stale cleanup of the local sandbox (needs bwrap)', bwrapAvailabili
     expect(leftoversOf(livePid)).toEqual({ roots: [], cgroups: [] });
   });
 
+  test.each([
+    ['as the test user', undefined],
+    ...(RUNNING_AS_ROOT ? [['as nobody (no cgroup)', NOBODY] as const] : []),
+  ] as const)(
+    'SIGTERM mid-run, %s: the exit cleanup leaves no folder, cgroup or process behind',
+    async (_name, user) => {
+      expect(childAvailability().available, childAvailability().reason).toBe(true);
+      const seconds = 7601 + (process.pid % 100) + (user ? 100 : 0);
+      const held = holdChild({ steps: [{ execute: `sleep ${seconds} & echo started` }] }, user);
+      children.push(held.child);
+      await held.report;
+      const pid = held.child.pid!;
+      expect(leftoversOf(pid).roots).toHaveLength(1);
+      expect(sleepers(seconds)).toBe(1);
+      held.child.kill('SIGTERM');
+      await ended(held.child);
+      expect(held.child.signalCode).toBe('SIGTERM');
+      expect(leftoversOf(pid)).toEqual({ roots: [], cgroups: [] });
+      expect(sleepers(seconds)).toBe(0);
+    },
+  );
+
   test('removeStale judges owners by pid and start time, pid namespace, host and boot, and leaves links and other users alone', async () => {
     const self = currentOwner();
     const dead = deadPid();
