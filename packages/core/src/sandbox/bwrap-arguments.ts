@@ -103,7 +103,16 @@ export interface SandboxView {
   readonly binds: readonly ViewBind[];
   /** Whether the network files of `/etc` (resolver) are shown. */
   readonly network: boolean;
+  /**
+   * A host folder with the sandbox's own copies of {@link DEVICE_NAMES}, bound over bwrap's
+   * (which are the host's own inodes): when the sandbox's uid is root's on the host, it owns
+   * those and could `chmod` the host's `/dev/null`.
+   */
+  readonly devices?: string;
 }
+
+/** The device nodes bwrap's `--dev` binds from the host. */
+export const DEVICE_NAMES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'] as const;
 
 /**
  * The filesystem: `/usr` read-only with the `/bin`, `/lib*` links (or read-only binds where
@@ -149,6 +158,10 @@ export function filesystemArguments(
     '--dev',
     '/dev',
   );
+  if (view.devices) {
+    for (const name of DEVICE_NAMES)
+      args.push('--dev-bind', `${view.devices}/${name}`, `/dev/${name}`);
+  }
   for (const bind of view.binds) args.push('--bind', bind.source, bind.sandboxPath);
   for (const bind of readOnly) args.push('--ro-bind', bind.source, bind.sandboxPath);
   // The root itself (a tmpfs of bwrap's, holding the mount points) is read-only too.

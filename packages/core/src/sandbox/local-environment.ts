@@ -1,11 +1,19 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, existsSync, constants as fsConstants, readFileSync } from 'node:fs';
+import {
+  accessSync,
+  existsSync,
+  constants as fsConstants,
+  readFileSync,
+  realpathSync,
+} from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, join, posix } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CommandResult, Environment, ExecuteOptions } from '../environment.js';
 import {
+  DEVICE_NAMES,
   filesystemArguments,
   INFO_FD,
   identityFiles,
@@ -64,17 +72,8 @@ function running(pid: number): boolean {
   }
 }
 
-function copyFolder(source: string, destination: string, directory: boolean): Promise<void> {
+function copy(args: string[], what: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    // Not the owners: inside, the sandbox's user (the caller's uid) may then change every file.
-    const args = [
-      '-a',
-      '--no-preserve=ownership',
-      '--reflink=auto',
-      '--',
-      directory ? `${source}/.` : source,
-      destination,
-    ];
     const child = spawn('cp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
@@ -82,13 +81,38 @@ function copyFolder(source: string, destination: string, directory: boolean): Pr
     });
     child.once('error', reject);
     child.once('close', (code: number | null) =>
-      code === 0
-        ? resolve()
-        : reject(
-            new SandboxError(`Copying the read-only mount ${source} failed: ${stderr.trim()}`),
-          ),
+      code === 0 ? resolve() : reject(new SandboxError(`Copying ${what} failed: ${stderr.trim()}`)),
     );
   });
+}
+
+function copyFolder(source: string, destination: string, directory: boolean): Promise<void> {
+  // Not the owners: inside, the sandbox's user (the caller's uid) may then change every file.
+  return copy(
+    [
+      '-a',
+      '--no-preserve=ownership',
+      '--reflink=auto',
+      '--',
+      directory ? `${source}/.` : source,
+      destination,
+    ],
+    `the read-only mount ${source}`,
+  );
+}
+
+/** Whether the file system holding `path` lets device nodes work (not mounted `nodev`). */
+function allowsDevices(path: string): boolean {
+  let best = { point: '', nodev: true };
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const fields = line.split(' ');
+    const point = fields[4]?.replace(/\\040/g, ' ');
+    if (!point || !(path === point || path.startsWith(point === '/' ? '/' : `${point}/`))) continue;
+    if (point.length >= best.point.length) {
+      best = { point, nodev: (fields[5] ?? '').split(',').includes('nodev') };
+    }
+  }
+  return !best.nodev;
 }
 
 /**
@@ -287,7 +311,24 @@ export class LocalEnvironment implements Environment {
       },
       cleanupAsync: async () => undefined,
     });
-    for (const name of ['tmp', 'workdir', 'home', 'etc', 'mounts']) await mkdir(join(root, name));
+    for (const name of ['tmp', 'workdir', 'home', 'etc', 'mounts', 'dev'])
+      await mkdir(join(root, name));
+    // The sandbox's uid is root's on the host when the host process is root: bwrap's /dev nodes
+    // are the host's own, which it would own. Give it copies (one cp makes all of them).
+    let devices: string | undefined;
+    if (process.getuid?.() === 0) {
+      if (allowsDevices(realpathSync(root))) {
+        await copy(
+          ['-a', '--', ...DEVICE_NAMES.map((name) => `/dev/${name}`), join(root, 'dev')],
+          'the device nodes',
+        );
+        devices = join(root, 'dev');
+      } else {
+        this.notes.push(
+          `The sandbox uses the host's own /dev/null, /dev/zero, /dev/random, /dev/urandom, /dev/full and /dev/tty: ${tmpdir()} is on a file system mounted nodev, where its own copies would not work, and as root a command inside could change their modes. Set TMPDIR to a folder on a file system without nodev, or use DockerEnvironment.`,
+        );
+      }
+    }
     const identity = identityFiles(this.#user);
     await writeFile(join(root, 'etc', 'passwd'), identity.passwd);
     await writeFile(join(root, 'etc', 'group'), identity.group);
@@ -335,6 +376,7 @@ export class LocalEnvironment implements Environment {
       group: join(root, 'etc', 'group'),
       binds,
       network: options.network,
+      ...(devices ? { devices } : {}),
     };
     this.#view = view;
     const args = [

@@ -13,6 +13,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -221,6 +222,23 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
       );
       expect(output).not.toContain('WROTE');
       expect(output.trim()).toBe('1');
+    });
+
+    test("the host's device nodes cannot be changed: a chmod of /dev/null inside leaves the host's untouched", async () => {
+      const names = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
+      const before = names.map((name) => statSync(`/dev/${name}`));
+      const environment = create();
+      // The modes the nodes already have: a change of the host's would show only in its ctime.
+      const { output } = await environment.execute(
+        `for d in ${names.join(' ')}; do chmod "$(stat -c %a /dev/$d)" /dev/$d 2>/dev/null; touch -r /dev/$d /dev/$d 2>/dev/null; done; echo hi > /dev/null && head -c 4 /dev/urandom | wc -c`,
+      );
+      expect(output).toBe('4\n');
+      const after = names.map((name) => statSync(`/dev/${name}`));
+      for (const [index, name] of names.entries()) {
+        expect(after[index]!.ctimeMs, `/dev/${name}`).toBe(before[index]!.ctimeMs);
+        expect(after[index]!.mode, `/dev/${name}`).toBe(before[index]!.mode);
+      }
+      expect(environment.notes.filter((note) => note.includes('/dev/null'))).toEqual([]);
     });
 
     test('it cannot reach its cgroup (no /sys, cgroup mounts refused), and the limits still stop a fork loop', async () => {
