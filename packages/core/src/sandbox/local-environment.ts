@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   accessSync,
@@ -60,6 +60,27 @@ function findExecutable(name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+const checkedVersions = new Map<string, string | undefined>();
+
+/**
+ * Why this bwrap cannot run the sandbox (older than 0.8, which brought `--disable-userns`), or
+ * undefined. Asked once per bwrap path and process.
+ */
+function bwrapTooOld(bwrap: string): string | undefined {
+  if (!checkedVersions.has(bwrap)) {
+    const answer = spawnSync(bwrap, ['--version'], { encoding: 'utf8', timeout: 5_000 });
+    const match = /(\d+)\.(\d+)\.(\d+)/.exec(answer.stdout ?? '');
+    const old = match && Number(match[1]) === 0 && Number(match[2]) < 8;
+    checkedVersions.set(
+      bwrap,
+      old
+        ? `LocalEnvironment needs bubblewrap 0.8 or newer (for --disable-userns); ${bwrap} is ${match[0]}. Upgrade bubblewrap (Debian 12, Ubuntu 24.04 and Fedora ship 0.8 or newer), or use DockerEnvironment.`
+        : undefined,
+    );
+  }
+  return checkedVersions.get(bwrap);
 }
 
 /** Whether a process runs (exists and is not a zombie that has finished exiting). */
@@ -158,7 +179,8 @@ export class LocalEnvironment implements Environment {
    * @throws ConfigurationError (from `@bots/auth`) for a bad option: it names the option, the
    *   value and the valid ones.
    * @throws SandboxError when `bwrap` is not installed (the message has the install hint), or
-   *   on a system the sandbox does not support (not Linux, not x86_64 or aarch64).
+   *   on a system the sandbox does not support (not Linux, not x86_64 or aarch64, bubblewrap
+   *   older than 0.8).
    */
   constructor(options?: LocalEnvironmentOptions) {
     this.#options = resolveLocalOptions(options);
@@ -174,6 +196,8 @@ export class LocalEnvironment implements Environment {
     }
     const bwrap = this.#options.bwrapPath ?? findExecutable('bwrap');
     if (!bwrap || !existsSync(bwrap)) throw new SandboxError(INSTALL_HINT);
+    const tooOld = bwrapTooOld(bwrap);
+    if (tooOld) throw new SandboxError(tooOld);
     this.#bwrap = bwrap;
     this.#options.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
