@@ -314,6 +314,23 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
     );
   });
 
+  test.skipIf(!RUNNING_AS_ROOT)(
+    `as nobody, limits set explicitly that no cgroup can enforce fail the start (never dropped silently)${RUNNING_AS_ROOT ? '' : ' (skipped: the test drops privileges from root)'}`,
+    async () => {
+      const report = await runChild(
+        { options: { pids: 64 }, steps: [{ execute: 'echo ran' }] },
+        NOBODY,
+      );
+      expect(report.results[0]).toMatchObject({
+        error: 'SandboxError',
+        message: expect.stringMatching(
+          /^The memory\/pids limits you set cannot be applied: a cgroup could not be made \(.*\)\. Run as root, .* or pass limits: false without memory and pids to run without limits\.$/,
+        ),
+      });
+      expect(report.results).toHaveLength(1);
+    },
+  );
+
   describe('item 2: nothing the host writes into the sandbox follows a link made inside', () => {
     function hostVictim(): { directory: string; file: string } {
       const directory = folder();
