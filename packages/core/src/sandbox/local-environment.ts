@@ -1,15 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  accessSync,
-  existsSync,
-  constants as fsConstants,
-  readFileSync,
-  realpathSync,
-} from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { CommandResult, Environment, ExecuteOptions } from '../environment.js';
 import {
@@ -25,6 +19,7 @@ import {
   type ViewBind,
 } from './bwrap-arguments.js';
 import { type BwrapProcess, spawnBwrap } from './bwrap-process.js';
+import { findBwrap, findExecutable } from './bwrap-program.js';
 import { createSandboxCgroup, type SandboxCgroup } from './cgroup.js';
 import { registerCleanup } from './cleanup-registry.js';
 import { SandboxError } from './errors.js';
@@ -43,45 +38,8 @@ import { waitForStart } from './wait-for-start.js';
 
 export type { LocalEnvironmentOptions } from './local-options.js';
 
-const INSTALL_HINT =
-  'LocalEnvironment needs bubblewrap (the `bwrap` program). Install it: `apt-get install bubblewrap` (Debian, Ubuntu), `dnf install bubblewrap` (Fedora), `pacman -S bubblewrap` (Arch); or use DockerEnvironment.';
 const USERNS_HINT =
   'LocalEnvironment runs bubblewrap in a user namespace of its own: allow unprivileged user namespaces (Debian: sysctl kernel.unprivileged_userns_clone=1; Ubuntu 24.04: an AppArmor profile for bwrap, or sysctl kernel.apparmor_restrict_unprivileged_userns=0), or use DockerEnvironment.';
-
-function findExecutable(name: string): string | undefined {
-  for (const directory of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (!directory) continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
-
-const checkedVersions = new Map<string, string | undefined>();
-
-/**
- * Why this bwrap cannot run the sandbox (older than 0.8, which brought `--disable-userns`), or
- * undefined. Asked once per bwrap path and process.
- */
-function bwrapTooOld(bwrap: string): string | undefined {
-  if (!checkedVersions.has(bwrap)) {
-    const answer = spawnSync(bwrap, ['--version'], { encoding: 'utf8', timeout: 5_000 });
-    const match = /(\d+)\.(\d+)\.(\d+)/.exec(answer.stdout ?? '');
-    const old = match && Number(match[1]) === 0 && Number(match[2]) < 8;
-    checkedVersions.set(
-      bwrap,
-      old
-        ? `LocalEnvironment needs bubblewrap 0.8 or newer (for --disable-userns); ${bwrap} is ${match[0]}. Upgrade bubblewrap (Debian 12, Ubuntu 24.04 and Fedora ship 0.8 or newer), or use DockerEnvironment.`
-        : undefined,
-    );
-  }
-  return checkedVersions.get(bwrap);
-}
 
 /** Whether a process runs (exists and is not a zombie that has finished exiting). */
 function running(pid: number): boolean {
@@ -194,11 +152,9 @@ export class LocalEnvironment implements Environment {
         `LocalEnvironment's seccomp filter knows x86_64 and aarch64, not ${process.arch}; use DockerEnvironment.`,
       );
     }
-    const bwrap = this.#options.bwrapPath ?? findExecutable('bwrap');
-    if (!bwrap || !existsSync(bwrap)) throw new SandboxError(INSTALL_HINT);
-    const tooOld = bwrapTooOld(bwrap);
-    if (tooOld) throw new SandboxError(tooOld);
-    this.#bwrap = bwrap;
+    const found = findBwrap(this.#options.bwrapPath);
+    if ('problem' in found) throw new SandboxError(found.problem);
+    this.#bwrap = found.bwrap;
     this.#options.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
