@@ -277,6 +277,26 @@ export class LocalEnvironment implements Environment {
     }
   }
 
+  /**
+   * When the host process is root, the sandbox's uid is root's on the host, so it would own
+   * bwrap's `/dev` nodes (the host's own inodes) and could `chmod` them: make copies of them in
+   * `folder` (one `cp` makes all) to bind instead. Undefined when not needed or not possible.
+   */
+  async #ownDevices(folder: string): Promise<string | undefined> {
+    if (process.getuid?.() !== 0) return undefined;
+    if (!allowsDevices(realpathSync(folder))) {
+      this.notes.push(
+        `The sandbox uses the host's own /dev/null, /dev/zero, /dev/random, /dev/urandom, /dev/full and /dev/tty: ${tmpdir()} is on a file system mounted nodev, where its own copies would not work, and as root a command inside could change their modes. Set TMPDIR to a folder on a file system without nodev, or use DockerEnvironment.`,
+      );
+      return undefined;
+    }
+    await copy(
+      ['-a', '--', ...DEVICE_NAMES.map((name) => `/dev/${name}`), folder],
+      'the device nodes',
+    );
+    return folder;
+  }
+
   async #start(): Promise<void> {
     LocalEnvironment.#sweep ??= removeStaleLocal().catch(() => []);
     const root = await makeLocalRoot();
@@ -291,44 +311,38 @@ export class LocalEnvironment implements Environment {
       },
       cleanupAsync: async () => undefined,
     });
-    for (const name of ['tmp', 'workdir', 'home', 'etc', 'mounts', 'dev'])
-      await mkdir(join(root, name));
-    // The sandbox's uid is root's on the host when the host process is root: bwrap's /dev nodes
-    // are the host's own, which it would own. Give it copies (one cp makes all of them).
-    let devices: string | undefined;
-    if (process.getuid?.() === 0) {
-      if (allowsDevices(realpathSync(root))) {
-        await copy(
-          ['-a', '--', ...DEVICE_NAMES.map((name) => `/dev/${name}`), join(root, 'dev')],
-          'the device nodes',
-        );
-        devices = join(root, 'dev');
-      } else {
-        this.notes.push(
-          `The sandbox uses the host's own /dev/null, /dev/zero, /dev/random, /dev/urandom, /dev/full and /dev/tty: ${tmpdir()} is on a file system mounted nodev, where its own copies would not work, and as root a command inside could change their modes. Set TMPDIR to a folder on a file system without nodev, or use DockerEnvironment.`,
-        );
-      }
-    }
+    await Promise.all(
+      ['tmp', 'workdir', 'home', 'etc', 'mounts', 'dev'].map((name) => mkdir(join(root, name))),
+    );
     const identity = identityFiles(this.#user);
-    await writeFile(join(root, 'etc', 'passwd'), identity.passwd);
-    await writeFile(join(root, 'etc', 'group'), identity.group);
-
     const options = this.#options;
-    if (options.limits) {
-      const made = await createSandboxCgroup(localCgroupName(this.#id), {
-        pids: options.pids,
-        memory: options.memory,
-      });
-      if ('cgroup' in made) this.#cgroup = made.cgroup;
-      else if (options.limitsRequested) {
-        throw new SandboxError(
-          `The memory/pids limits you set cannot be applied: a cgroup could not be made (${made.reason}). Run as root, give this user a delegated cgroup v2 (systemd-run --user --scope -p Delegate=yes), use DockerEnvironment, or pass limits: false without memory and pids to run without limits.`,
-        );
-      } else {
-        this.notes.push(
-          `No pids/memory limits: a cgroup could not be made (${made.reason}). Run as root, use a delegated cgroup v2 (systemd-run --user --scope -p Delegate=yes), or use DockerEnvironment.`,
-        );
-      }
+    // All settled before anything is judged: a cgroup made while another step failed must still
+    // be recorded, so that the dispose that follows removes it.
+    const [devicesDone, madeDone, ...written] = await Promise.allSettled([
+      this.#ownDevices(join(root, 'dev')),
+      options.limits
+        ? createSandboxCgroup(localCgroupName(this.#id), {
+            pids: options.pids,
+            memory: options.memory,
+          })
+        : Promise.resolve(undefined),
+      writeFile(join(root, 'etc', 'passwd'), identity.passwd),
+      writeFile(join(root, 'etc', 'group'), identity.group),
+    ]);
+    const made = madeDone.status === 'fulfilled' ? madeDone.value : undefined;
+    if (made && 'cgroup' in made) this.#cgroup = made.cgroup;
+    for (const step of [devicesDone, madeDone, ...written]) {
+      if (step.status === 'rejected') throw step.reason;
+    }
+    const devices = devicesDone.status === 'fulfilled' ? devicesDone.value : undefined;
+    if (made && 'reason' in made && options.limitsRequested) {
+      throw new SandboxError(
+        `The memory/pids limits you set cannot be applied: a cgroup could not be made (${made.reason}). Run as root, give this user a delegated cgroup v2 (systemd-run --user --scope -p Delegate=yes), use DockerEnvironment, or pass limits: false without memory and pids to run without limits.`,
+      );
+    } else if (made && 'reason' in made) {
+      this.notes.push(
+        `No pids/memory limits: a cgroup could not be made (${made.reason}). Run as root, use a delegated cgroup v2 (systemd-run --user --scope -p Delegate=yes), or use DockerEnvironment.`,
+      );
     }
 
     const binds: ViewBind[] = [
