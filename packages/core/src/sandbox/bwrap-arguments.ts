@@ -116,10 +116,10 @@ export const DEVICE_NAMES = ['null', 'zero', 'full', 'random', 'urandom', 'tty']
 
 /**
  * The filesystem: `/usr` read-only with the `/bin`, `/lib*` links (or read-only binds where
- * they are folders), a minimal `/etc`, its own `/proc` with `/proc/sys` read-only (the user
- * namespace's uid is the caller's, and global sysctls such as `kernel.core_pattern` only check
- * the uid), its own `/dev`, the binds (bubblewrap binds them `nosuid,nodev`), then `readOnly`
- * binds; the root and `/etc` are read-only.
+ * they are folders), a minimal `/etc`, its own `/proc`, read-only (the user namespace's uid is
+ * the caller's, and global sysctls such as `kernel.core_pattern` check only the uid), its own
+ * `/dev` (with the sandbox's own device nodes when `devices` is set), the binds (bubblewrap binds
+ * them `nosuid,nodev`), then `readOnly` binds; the root and `/etc` are read-only.
  */
 export function filesystemArguments(
   view: SandboxView,
@@ -152,9 +152,8 @@ export function filesystemArguments(
     '/etc/group',
     '--proc',
     '/proc',
-    '--ro-bind',
-    '/proc/sys',
-    '/proc/sys',
+    '--remount-ro',
+    '/proc',
     '--dev',
     '/dev',
   );
