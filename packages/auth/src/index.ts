@@ -23,6 +23,7 @@ export {
 } from './errors.js';
 export { loadIdentity, type ModuleImporter } from './load-identity.js';
 export {
+  checkAbortSignal,
   checkBoolean,
   checkDuration,
   checkEnvRecord,

@@ -125,3 +125,16 @@ describe('option checks', () => {
     expect(describeValue('x'.repeat(100))).toHaveLength(60);
   });
 });
+
+describe('checkAbortSignal', () => {
+  it('takes a real signal and refuses anything else with the name', async () => {
+    const { checkAbortSignal } = await import('./option-checks.js');
+    const signal = new AbortController().signal;
+    expect(checkAbortSignal(signal, 'signal')).toBe(signal);
+    for (const bad of ['x', {}, null, 5, { aborted: false }]) {
+      expect(messageOf(() => checkAbortSignal(bad, 'signal'))).toMatch(
+        /^signal must be an AbortSignal, but got .*\. Pass the signal of an AbortController\.$/,
+      );
+    }
+  });
+});

@@ -205,3 +205,18 @@ export function checkEnvRecord(value: unknown, name: string): Record<string, str
   }
   return record as Record<string, string>;
 }
+
+/** An `AbortSignal` (an object with `aborted` and `addEventListener`, as every runtime's is). */
+export function checkAbortSignal(value: unknown, name: string): AbortSignal {
+  const signal = value as AbortSignal | null;
+  if (
+    signal === null ||
+    typeof signal !== 'object' ||
+    typeof signal.aborted !== 'boolean' ||
+    typeof signal.addEventListener !== 'function' ||
+    typeof signal.removeEventListener !== 'function'
+  ) {
+    fail(name, 'an AbortSignal', value, 'Pass the signal of an AbortController.');
+  }
+  return signal;
+}

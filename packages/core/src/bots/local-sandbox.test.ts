@@ -1,17 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { LocalEnvironment } from '../sandbox/local-environment.js';
+import { afterEach, expect, it } from 'vitest';
+import { bwrapAvailability } from '../sandbox/local-test-support.js';
+import { describeWhen } from '../sandbox/sandbox-test-support.js';
 import { answerReply, commandReply, ScriptedChatModel } from '../testing/scripted-chat-model.js';
 import { LogAnalysisBot } from './log-analysis-bot.js';
 import type { MicroBot } from './micro-bot.js';
 import { ReadingBot } from './reading-bot.js';
 import { WritingBot } from './writing-bot.js';
-
-const available = LocalEnvironment.isAvailable();
-if (!available)
-  console.warn('Skipping the local-sandbox bot tests: bubblewrap (bwrap) is not installed.');
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -28,7 +25,7 @@ function track<T extends MicroBot>(bot: T): T {
   return bot;
 }
 
-describe.skipIf(!available)('bots in the local sandbox (needs bubblewrap)', () => {
+describeWhen('bots in the local sandbox (needs bubblewrap)', bwrapAvailability(), () => {
   it('ReadingBot: the bot may write in its folder, the host folder never changes', async () => {
     const folder = folderWith({ 'notes.txt': 'alpha\n' });
     const model = new ScriptedChatModel({
@@ -97,5 +94,31 @@ describe.skipIf(!available)('bots in the local sandbox (needs bubblewrap)', () =
     expect(result.steps[0]).toMatchObject({ exitCode: 124, timedOut: true });
     expect(result.steps[1]?.exitCode).toBe(0);
     expect(result.status).toBe('success');
+  });
+  it('WritingBot whose model attacks: no capability, no remount, no setuid file reach the host', async () => {
+    const folder = folderWith({ 'keep.txt': 'kept\n' });
+    const model = new ScriptedChatModel({
+      replies: [
+        commandReply("grep '^CapEff' /proc/self/status; id -u"),
+        commandReply('mount -o remount,rw,bind /usr 2>&1; touch /usr/bots-bot-probe 2>&1'),
+        commandReply(
+          'cd /workdir/out && cp /usr/bin/true tool && chmod u+s,g+s tool; chmod 4755 tool; stat -c %a tool',
+        ),
+        answerReply('done'),
+      ],
+    });
+    const bot = track(
+      new WritingBot({ model, folder, sandboxPath: '/workdir/out', environment: 'local' }),
+    );
+    const result = await bot.run('Escape.');
+    expect(result.status).toBe('success');
+    expect(result.steps[0]?.output).toMatch(/^CapEff:\s+0000000000000000\n\d+\n$/);
+    expect(result.steps[1]?.output).toMatch(
+      /must be superuser|Operation not permitted|permission denied/i,
+    );
+    expect(result.steps[1]?.output).toMatch(/Read-only file system/);
+    expect(result.steps[2]?.output).toMatch(/755\n$/);
+    expect(lstatSync(join(folder, 'tool')).mode & 0o7777).toBe(0o755);
+    expect(() => lstatSync('/usr/bots-bot-probe')).toThrow();
   });
 });

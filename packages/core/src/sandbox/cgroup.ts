@@ -73,7 +73,8 @@ function makeHandle(version: 'v1' | 'v2', directories: string[]): SandboxCgroup 
         try {
           await rmdir(directory);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') left++;
+          // EBUSY: killed processes not reaped yet, try again; anything else will not change.
+          if ((error as NodeJS.ErrnoException).code === 'EBUSY') left++;
         }
       }
       if (left === 0) return;
@@ -95,7 +96,7 @@ function makeHandle(version: 'v1' | 'v2', directories: string[]): SandboxCgroup 
             rmdirSync(directory);
             return false;
           } catch (error) {
-            return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+            return (error as NodeJS.ErrnoException).code === 'EBUSY';
           }
         });
         if (left.length > 0) Atomics.wait(pause, 0, 0, 20);
@@ -180,4 +181,33 @@ export async function createSandboxCgroup(
   }
   if (reasons.length === 0) reasons.push(`no cgroup file system at ${ROOT}`);
   return { reason: reasons.join('; ') };
+}
+
+/**
+ * The folders in which {@link createSandboxCgroup} makes this process's cgroups: for cgroup v2
+ * the parent of its own cgroup, for v1 its own cgroup of the pids and of the memory controller.
+ * A stale-cleanup looks there (and only there) for cgroups that dead owners left.
+ */
+export function sandboxCgroupPlaces(): string[] {
+  let own: Map<string, string>;
+  try {
+    own = ownCgroups();
+  } catch {
+    return [];
+  }
+  const places: string[] = [];
+  if (existsSync(join(ROOT, 'cgroup.controllers'))) {
+    const mine = join(ROOT, own.get('') ?? '/');
+    places.push(mine === ROOT ? ROOT : dirname(mine));
+  }
+  for (const controller of ['pids', 'memory']) {
+    const base = join(ROOT, controller);
+    if (existsSync(join(base, 'cgroup.procs'))) places.push(join(base, own.get(controller) ?? '/'));
+  }
+  return places;
+}
+
+/** Kills every process in these cgroup folders and removes them (a dead owner's cgroup). */
+export function removeCgroupDirectories(directories: string[]): Promise<void> {
+  return makeHandle('v1', directories).remove();
 }

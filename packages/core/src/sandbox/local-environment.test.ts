@@ -1,48 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cleanupRegistryState } from './cleanup-registry.js';
 import { SandboxError } from './errors.js';
 import { LocalEnvironment } from './local-environment.js';
-import {
-  type Availability,
-  describeWhen,
-  hashTree,
-  makeFixture,
-  sandboxContract,
-} from './sandbox-test-support.js';
-
-function bwrapAvailability(): Availability {
-  if (!LocalEnvironment.isAvailable()) {
-    return { available: false, reason: 'bwrap is not installed (apt-get install bubblewrap)' };
-  }
-  const probe = spawnSync(
-    'bwrap',
-    [
-      '--unshare-all',
-      '--ro-bind',
-      '/usr',
-      '/usr',
-      '--symlink',
-      'usr/bin',
-      '/bin',
-      '--symlink',
-      'usr/lib',
-      '/lib',
-      '--symlink',
-      'usr/lib64',
-      '/lib64',
-      '/usr/bin/true',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (probe.status !== 0) {
-    return { available: false, reason: `bwrap cannot make a sandbox here: ${probe.stderr.trim()}` };
-  }
-  return { available: true, reason: '' };
-}
+import { bwrapAvailability } from './local-test-support.js';
+import { describeWhen, hashTree, makeFixture, sandboxContract } from './sandbox-test-support.js';
 
 function localTempDirectories(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith('bots-local-'));
@@ -52,6 +17,21 @@ test('missing bwrap: a SandboxError with the install hint', () => {
   const create = () => new LocalEnvironment({ bwrapPath: '/nonexistent/bwrap' });
   expect(create).toThrow(SandboxError);
   expect(create).toThrow(/apt-get install bubblewrap/);
+});
+
+test('bubblewrap older than 0.8 (no --disable-userns): a SandboxError at construction that says so', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'bots-old-bwrap-'));
+  try {
+    const fake = join(directory, 'bwrap');
+    writeFileSync(fake, '#!/bin/sh\necho "bubblewrap 0.6.1"\n', { mode: 0o755 });
+    const create = () => new LocalEnvironment({ bwrapPath: fake });
+    expect(create).toThrow(SandboxError);
+    expect(create).toThrow(
+      `LocalEnvironment needs bubblewrap 0.8 or newer (for --disable-userns); ${fake} is 0.6.1. Upgrade bubblewrap`,
+    );
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 });
 
 describeWhen('LocalEnvironment (needs bwrap)', bwrapAvailability(), () => {
