@@ -109,7 +109,17 @@ export interface SandboxView {
    * those and could `chmod` the host's `/dev/null`.
    */
   readonly devices?: string;
+  /**
+   * A host folder with an execute-only (mode 0111) copy of bash, shown read-only at
+   * {@link LOCAL_SHELL_DIRECTORY}: a process that execs a binary it cannot read is not dumpable,
+   * so a program the command starts cannot read the shell's memory or descriptors (where the
+   * end-of-command nonce is), and the read-only bind keeps the sandbox from making it readable.
+   */
+  readonly shell?: string;
 }
+
+/** Where the sandbox's execute-only copy of bash is shown (see {@link SandboxView.shell}). */
+export const LOCAL_SHELL_DIRECTORY = '/bots';
 
 /** The device nodes bwrap's `--dev` binds from the host. */
 export const DEVICE_NAMES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'] as const;
@@ -163,6 +173,7 @@ export function filesystemArguments(
   }
   for (const bind of view.binds) args.push('--bind', bind.source, bind.sandboxPath);
   for (const bind of readOnly) args.push('--ro-bind', bind.source, bind.sandboxPath);
+  if (view.shell) args.push('--ro-bind', view.shell, LOCAL_SHELL_DIRECTORY);
   // The root itself (a tmpfs of bwrap's, holding the mount points) is read-only too.
   args.push('--remount-ro', '/');
   return args;

@@ -207,7 +207,9 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
       const volumes = (await docker.listVolumes({ filters: filter })).Volumes ?? [];
       const folders = overlayTempDirectories().filter((name) => {
         try {
-          return JSON.parse(readFileSync(join(tmpdir(), name, 'owner.json'), 'utf8')).pid === pid;
+          return (
+            Number(JSON.parse(readFileSync(join(tmpdir(), name, 'owner.json'), 'utf8')).pid) === pid
+          );
         } catch {
           return false;
         }
@@ -269,15 +271,15 @@ describeWhen('DockerEnvironment (needs a Docker engine)', availability, () => {
     });
 
     test('a record whose pid is alive but whose process start differs (a reused pid) is stale; the true owner is not', async () => {
-      const { currentOwner } = await import('./process-owner.js');
-      const owner = currentOwner();
+      const { ownerRecord } = await import('./sandbox-owner.js');
+      const owner = ownerRecord();
       const make = (started: string) =>
         docker.createContainer({
           Image: SANDBOX_IMAGE,
           Cmd: ['true'],
           Labels: {
             'bots.sandbox': '1',
-            'bots.pid': String(owner.pid),
+            'bots.pid': owner.pid,
             'bots.host': owner.host,
             'bots.started': started,
           },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { hasImage } from './docker-images.js';
-import { currentOwner, ownerHasEnded, type ProcessOwner } from './process-owner.js';
+import { type OwnerRecord, ownerRecord, recordedOwnerState } from './sandbox-owner.js';
 
 /**
  * What a `DockerEnvironment` leaves on the machine while it runs, how it is marked with its
@@ -21,27 +21,32 @@ export const OVERLAY_FOLDER_PREFIX = 'bots-overlay-';
 const OWNER_FILE = 'owner.json';
 
 /** The labels that mark a container or volume as a sandbox's, with its owner. */
-export function ownerLabels(owner: ProcessOwner = currentOwner()): Record<string, string> {
+export function ownerLabels(owner: OwnerRecord = ownerRecord()): Record<string, string> {
   return {
     [SANDBOX_LABEL]: '1',
-    'bots.pid': String(owner.pid),
+    'bots.pid': owner.pid,
     'bots.host': owner.host,
     'bots.started': owner.started,
+    'bots.pidns': owner.pidNamespace,
   };
 }
 
 /** Records this process as the owner of an overlay folder (before anything else goes in it). */
 export async function writeOwnerFile(directory: string): Promise<void> {
-  const owner = currentOwner();
-  await writeFile(join(directory, OWNER_FILE), `${JSON.stringify(owner)}\n`, { mode: 0o600 });
+  await writeFile(join(directory, OWNER_FILE), `${JSON.stringify(ownerRecord())}\n`, {
+    mode: 0o600,
+  });
 }
 
-function fromLabels(labels: Record<string, string> | null | undefined) {
-  return {
-    pid: labels?.['bots.pid'],
-    host: labels?.['bots.host'],
-    started: labels?.['bots.started'],
-  };
+function endedOwner(labels: Record<string, string> | null | undefined): boolean {
+  return (
+    recordedOwnerState({
+      pid: labels?.['bots.pid'],
+      host: labels?.['bots.host'],
+      started: labels?.['bots.started'],
+      pidNamespace: labels?.['bots.pidns'],
+    }) === 'dead'
+  );
 }
 
 /**
@@ -116,7 +121,7 @@ export async function removeStaleSandboxes(options: RemoveStaleOptions): Promise
   });
   await Promise.all(
     containers
-      .filter((info) => ownerHasEnded(fromLabels(info.Labels)))
+      .filter((info) => endedOwner(info.Labels))
       .map((info) =>
         docker
           .getContainer(info.Id)
@@ -128,7 +133,7 @@ export async function removeStaleSandboxes(options: RemoveStaleOptions): Promise
   const { Volumes } = await docker.listVolumes({ filters: { label: [`${SANDBOX_LABEL}=1`] } });
   await Promise.all(
     (Volumes ?? [])
-      .filter((volume) => ownerHasEnded(fromLabels(volume.Labels)))
+      .filter((volume) => endedOwner(volume.Labels))
       .map((volume) =>
         docker
           .getVolume(volume.Name)
@@ -144,13 +149,13 @@ export async function removeStaleSandboxes(options: RemoveStaleOptions): Promise
     const directory = join(folder, name);
     const record = await readFile(join(directory, OWNER_FILE), 'utf8').catch(() => undefined);
     if (!record) continue;
-    let owner: Partial<ProcessOwner>;
+    let owner: Partial<OwnerRecord>;
     try {
-      owner = JSON.parse(record) as Partial<ProcessOwner>;
+      owner = JSON.parse(record) as Partial<OwnerRecord>;
     } catch {
       continue;
     }
-    if (!ownerHasEnded(owner)) continue;
+    if (recordedOwnerState(owner) !== 'dead') continue;
     if (helper === undefined && options.helperImage) {
       helper = (await hasImage(docker, options.helperImage).catch(() => false))
         ? options.helperImage

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -12,6 +12,7 @@ import {
   INFO_FD,
   identityFiles,
   isolationArguments,
+  LOCAL_SHELL_DIRECTORY,
   SANDBOX_HOME,
   SANDBOX_PATH,
   type SandboxView,
@@ -37,6 +38,9 @@ import { type ShellProcess, ShellSession } from './shell-session.js';
 import { waitForStart } from './wait-for-start.js';
 
 export type { LocalEnvironmentOptions } from './local-options.js';
+
+/** The bash the sandbox's shell is a copy of (the one under the `/usr` it shows). */
+const HOST_BASH = '/usr/bin/bash';
 
 const USERNS_HINT =
   'LocalEnvironment runs bubblewrap in a user namespace of its own: allow unprivileged user namespaces (Debian: sysctl kernel.unprivileged_userns_clone=1; Ubuntu 24.04: an AppArmor profile for bwrap, or sysctl kernel.apparmor_restrict_unprivileged_userns=0), or use DockerEnvironment.';
@@ -297,6 +301,18 @@ export class LocalEnvironment implements Environment {
     return folder;
   }
 
+  /**
+   * An execute-only copy of the host's bash in `folder` (see `SandboxView.shell`): the shell
+   * that runs it is not dumpable, so what the command starts cannot read the shell's memory or
+   * descriptors.
+   */
+  async #executeOnlyShell(folder: string): Promise<string> {
+    const shell = join(folder, 'bash');
+    await copyFile(realpathSync(HOST_BASH), shell);
+    await chmod(shell, 0o111);
+    return folder;
+  }
+
   async #start(): Promise<void> {
     LocalEnvironment.#sweep ??= removeStaleLocal().catch(() => []);
     const root = await makeLocalRoot();
@@ -312,14 +328,17 @@ export class LocalEnvironment implements Environment {
       cleanupAsync: async () => undefined,
     });
     await Promise.all(
-      ['tmp', 'workdir', 'home', 'etc', 'mounts', 'dev'].map((name) => mkdir(join(root, name))),
+      ['tmp', 'workdir', 'home', 'etc', 'mounts', 'dev', 'shell'].map((name) =>
+        mkdir(join(root, name)),
+      ),
     );
     const identity = identityFiles(this.#user);
     const options = this.#options;
     // All settled before anything is judged: a cgroup made while another step failed must still
     // be recorded, so that the dispose that follows removes it.
-    const [devicesDone, madeDone, ...written] = await Promise.allSettled([
+    const [devicesDone, shellDone, madeDone, ...written] = await Promise.allSettled([
       this.#ownDevices(join(root, 'dev')),
+      this.#executeOnlyShell(join(root, 'shell')),
       options.limits
         ? createSandboxCgroup(localCgroupName(this.#id), {
             pids: options.pids,
@@ -331,7 +350,7 @@ export class LocalEnvironment implements Environment {
     ]);
     const made = madeDone.status === 'fulfilled' ? madeDone.value : undefined;
     if (made && 'cgroup' in made) this.#cgroup = made.cgroup;
-    for (const step of [devicesDone, madeDone, ...written]) {
+    for (const step of [devicesDone, shellDone, madeDone, ...written]) {
       if (step.status === 'rejected') throw step.reason;
     }
     const devices = devicesDone.status === 'fulfilled' ? devicesDone.value : undefined;
@@ -371,6 +390,7 @@ export class LocalEnvironment implements Environment {
       binds,
       network: options.network,
       ...(devices ? { devices } : {}),
+      ...(shellDone.status === 'fulfilled' ? { shell: shellDone.value } : {}),
     };
     this.#view = view;
     const args = [
@@ -398,7 +418,7 @@ export class LocalEnvironment implements Environment {
       this.#user.name,
     ];
     for (const [key, value] of Object.entries(options.env)) args.push('--setenv', key, value);
-    args.push('--chdir', SANDBOX_WORKDIR, 'bash', '--noprofile', '--norc');
+    args.push('--chdir', SANDBOX_WORKDIR, `${LOCAL_SHELL_DIRECTORY}/bash`, '--noprofile', '--norc');
 
     this.#session = new ShellSession({
       initialDirectory: options.workdir,

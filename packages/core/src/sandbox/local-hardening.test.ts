@@ -29,6 +29,7 @@ import {
   runChild,
 } from './local-test-support.js';
 import { describeWhen } from './sandbox-test-support.js';
+import { FORGED_END_LINES, writeNonceThief } from './shell-attack-test-support.js';
 
 const SANDBOX_UID = RUNNING_AS_ROOT ? 1000 : process.getuid?.();
 
@@ -330,6 +331,63 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
       expect(report.results).toHaveLength(1);
     },
   );
+
+  describe('item 8: a program the command runs cannot learn or forge the end of its output', () => {
+    const expectThiefStopped = (output: string, exitCode: number) => {
+      expect(output).toMatch(/environ:EACCES/);
+      expect(output).toMatch(/fd-open:0 /);
+      expect(output).toMatch(/mem:EACCES/);
+      expect(output).toMatch(/ptrace:EPERM/);
+      expect(output).toMatch(/tokens=0/);
+      expect(exitCode).toBe(5);
+      expect(output).toContain('INJECTED-LATE');
+    };
+
+    test(`as uid ${SANDBOX_UID}: the shell (an execute-only bash) is not readable by its children; forged end lines keep the real exit code and nothing reaches the next result`, async () => {
+      const environment = create();
+      const stolen = await environment.execute(
+        `${writeNonceThief('/tmp/thief.py')}python3 /tmp/thief.py`,
+      );
+      expectThiefStopped(stolen.output, stolen.exitCode);
+      const forged = await environment.execute(FORGED_END_LINES);
+      expect(forged.exitCode).toBe(3);
+      const next = await environment.execute('sleep 1; echo next');
+      expect(next).toMatchObject({ exitCode: 0, output: 'next\n' });
+    });
+
+    test('the shell cannot be made readable for the next shell: no read, no chmod, no replacement', async () => {
+      const environment = create();
+      const { output } = await environment.execute(
+        'ls -l /bots/bash | cut -c1-10; cp /bots/bash /tmp/copy; chmod 0755 /bots/bash; mv /bots/bash /bots/moved; true',
+      );
+      expect(output).toMatch(/^---x--x--x\n/);
+      expect(output).toMatch(/cp: .*Permission denied/);
+      expect(output).toMatch(/chmod: .*Read-only file system/);
+      expect(output).toMatch(/mv: .*(Read-only file system|Device or resource busy)/);
+    });
+
+    test.skipIf(!RUNNING_AS_ROOT)(
+      `as nobody (an unprivileged host process): the same thief learns nothing${RUNNING_AS_ROOT ? '' : ' (skipped: needs root to start a child as nobody)'}`,
+      async () => {
+        const report = await runChild(
+          {
+            options: { limits: false },
+            steps: [
+              { execute: `${writeNonceThief('/tmp/thief.py')}python3 /tmp/thief.py` },
+              { execute: FORGED_END_LINES },
+              { execute: 'sleep 1; echo next' },
+            ],
+          },
+          NOBODY,
+        );
+        expect(report.uid).toBe(NOBODY.uid);
+        const [stolen, forged, next] = report.results as { output: string; exitCode: number }[];
+        expectThiefStopped(stolen!.output, stolen!.exitCode);
+        expect(forged!.exitCode).toBe(3);
+        expect(next).toMatchObject({ exitCode: 0, output: 'next\n' });
+      },
+    );
+  });
 
   describe('item 2: nothing the host writes into the sandbox follows a link made inside', () => {
     function hostVictim(): { directory: string; file: string } {

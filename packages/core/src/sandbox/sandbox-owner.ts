@@ -81,3 +81,52 @@ export function ownerState(
   if (tag.pidNamespace !== self.pidNamespace) return 'unknown';
   return startTimeOf(tag.pid) === tag.startTime ? 'alive' : 'dead';
 }
+
+/**
+ * An owner as flat text, for what cannot carry a name tag (container and volume labels, an
+ * overlay folder's owner file): `started` is `<boot id>/<start time>`. {@link recordedOwnerState}
+ * reads it back.
+ */
+export interface OwnerRecord {
+  pid: string;
+  host: string;
+  started: string;
+  pidNamespace: string;
+}
+
+/** This process (or `owner`) as an {@link OwnerRecord}. */
+export function ownerRecord(owner: SandboxOwner = currentOwner()): OwnerRecord {
+  return {
+    pid: String(owner.pid),
+    host: owner.host,
+    started: `${owner.bootId}/${owner.startTime}`,
+    pidNamespace: owner.pidNamespace,
+  };
+}
+
+/**
+ * Whether the owner of a record still runs, with the rules of {@link ownerState}. A partial
+ * record (no pid, or written before the start was recorded) is `dead` only when no process has
+ * that pid any more; another host's is `unknown`.
+ */
+export function recordedOwnerState(
+  record: Partial<Record<keyof OwnerRecord, unknown>>,
+): OwnerState {
+  const self = currentOwner();
+  const pid = Number(record.pid);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || record.host !== self.host) return 'unknown';
+  const [bootId, startTime] =
+    typeof record.started === 'string' ? record.started.split('/') : [undefined, undefined];
+  if (bootId && startTime) {
+    return ownerState(
+      {
+        pid,
+        startTime,
+        pidNamespace:
+          typeof record.pidNamespace === 'string' ? record.pidNamespace : self.pidNamespace,
+      },
+      { host: record.host, bootId },
+    );
+  }
+  return startTimeOf(pid) === undefined ? 'dead' : 'unknown';
+}
