@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { CommandResult, Environment, ExecuteOptions, Mount } from '../environment.js';
 import { registerCleanup } from './cleanup-registry.js';
+import type { DockerClient } from './docker-client.js';
 import { defaultDocker, hasImage } from './docker-images.js';
 import { SandboxError } from './errors.js';
 import { type ResolvedMount, resolveMounts, SANDBOX_WORKDIR } from './mounts.js';
@@ -49,7 +50,7 @@ export interface DockerEnvironmentOptions {
   /** `uid:gid` inside (default: the host process's uid:gid, so files written to mounts are yours). */
   user?: string;
   /** Docker client (default `new Docker()`, which honours `DOCKER_HOST`). */
-  docker?: Docker;
+  docker?: DockerClient;
   /** Progress lines while the sandbox image is built (first use only). */
   onProgress?: (line: string) => void;
   /** Disposes the environment when aborted. */
@@ -134,8 +135,8 @@ export class DockerEnvironment implements Environment {
    * Removes sandbox containers (label `bots.sandbox=1`) whose owning process on this host has
    * ended, and unused sandbox volumes. Returns the removed container ids.
    */
-  static async removeStale(options: { docker?: Docker } = {}): Promise<string[]> {
-    const docker = options.docker ?? (await defaultDocker());
+  static async removeStale(options: { docker?: DockerClient } = {}): Promise<string[]> {
+    const docker = (options.docker ?? (await defaultDocker())) as Docker;
     const removed: string[] = [];
     const containers = await docker.listContainers({
       all: true,
@@ -325,7 +326,7 @@ export class DockerEnvironment implements Environment {
   }
 
   async #start(): Promise<void> {
-    const docker = this.#options.docker ?? (await defaultDocker());
+    const docker = (this.#options.docker ?? (await defaultDocker())) as Docker;
     this.#docker = docker;
     try {
       await docker.ping();

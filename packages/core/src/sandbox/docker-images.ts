@@ -1,15 +1,16 @@
 import type Docker from 'dockerode';
+import type { DockerClient } from './docker-client.js';
 
 /** A Docker client from `DOCKER_HOST` (dockerode is loaded only when a container is needed). */
-export async function defaultDocker(): Promise<Docker> {
+export async function defaultDocker(): Promise<DockerClient> {
   const { default: DockerClient } = await import('dockerode');
   return new DockerClient();
 }
 
 /** True when the engine has the image; rethrows anything but "no such image" (404). */
-export async function hasImage(docker: Docker, tag: string): Promise<boolean> {
+export async function hasImage(docker: DockerClient, tag: string): Promise<boolean> {
   try {
-    await docker.getImage(tag).inspect();
+    await (docker as Docker).getImage(tag).inspect();
     return true;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return false;
@@ -31,7 +32,7 @@ interface BuildEvent {
  * aborts (the engine may finish the build in the background).
  */
 export function followImageBuild(
-  docker: Docker,
+  docker: DockerClient,
   stream: NodeJS.ReadableStream,
   onLine: (line: string) => void,
   signal?: AbortSignal,
@@ -41,7 +42,7 @@ export function followImageBuild(
     const onAbort = () => reject(new Error('stopped waiting for the build'));
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    docker.modem.followProgress(
+    (docker as Docker).modem.followProgress(
       stream,
       (error: Error | null) => {
         signal?.removeEventListener('abort', onAbort);
