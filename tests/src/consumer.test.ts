@@ -79,7 +79,7 @@ function namedByInstallLines(): Set<string> {
   const names = new Set<string>();
   for (const file of markdownFiles) {
     const text = readFileSync(join(repoRoot, file), 'utf8');
-    for (const [, args = ''] of text.matchAll(/npm install ([^#\n]+)/g)) {
+    for (const [, args = ''] of text.matchAll(/^\s*npm install ([^#\n]+)/gm)) {
       for (const word of args.trim().split(/\s+/)) {
         if (!word.startsWith('-')) names.add(word.replace(/(.)@[^/]*$/, '$1'));
       }
