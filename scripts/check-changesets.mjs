@@ -3,7 +3,15 @@
 // in a scratch copy of the repository, a patch changeset for @bots/auth bumps @bots/auth (and,
 // as a dependency bump, the packages that depend on it), and leaves @bots/emulator alone.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +26,10 @@ try {
     filter: (source) => !skip.has(source.split('/').pop()),
   });
   symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'));
+  // The changesets waiting in the repository would bump packages too: check ours alone.
+  for (const file of readdirSync(join(scratch, '.changeset'))) {
+    if (file.endsWith('.md') && file !== 'README.md') rmSync(join(scratch, '.changeset', file));
+  }
   const before = { auth: version('packages/auth'), emulator: version('packages/emulator') };
   writeFileSync(
     join(scratch, '.changeset', 'check-offline.md'),

@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { SkipReasonsReporter } from '../../scripts/vitest-skip-reasons.js';
 
 export default defineConfig({
   test: {
+    reporters: ['default', new SkipReasonsReporter()],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,

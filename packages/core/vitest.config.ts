@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { SkipReasonsReporter } from '../../scripts/vitest-skip-reasons.js';
 
 export default defineConfig({
   test: {
+    reporters: ['default', new SkipReasonsReporter()],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [

@@ -21,7 +21,8 @@ export {
   ConfigurationError,
   MissingDependencyError,
 } from './errors.js';
-export { loadIdentity, type ModuleImporter } from './load-identity.js';
+export { type CredentialClass, type IdentityModule, loadIdentity } from './identity-module.js';
+export type { ModuleImporter } from './load-identity.js';
 export {
   checkAbortSignal,
   checkBoolean,

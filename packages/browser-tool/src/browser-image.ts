@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotsError } from '@bots/auth';
-import { defaultDocker, followImageBuild, hasImage } from '@bots/core';
+import { type DockerClient, defaultDocker, followImageBuild, hasImage } from '@bots/core';
 import type Docker from 'dockerode';
 
 /** Repository of the browser image; the tag is derived from its build context. */
@@ -20,7 +20,7 @@ export class BrowserImageError extends BotsError {
 /** Options of {@link ensureBrowserImage} and {@link buildBrowserImage}. */
 export interface BrowserImageOptions {
   /** Docker client (default `new Docker()`, which honours `DOCKER_HOST`). */
-  docker?: Docker;
+  docker?: DockerClient;
   /** Image tag (default `bots-browser:<first 12 hex of sha256 over the build context>`). */
   tag?: string;
   /** Receives progress lines of the build (`Step 2/6 : RUN apt-get ...`, apt output). */
@@ -123,7 +123,7 @@ export function browserImageTag(): string {
   return `${BROWSER_IMAGE_REPOSITORY}:${hash.slice(0, 12)}`;
 }
 
-async function hasBrowserImage(docker: Docker, tag: string): Promise<boolean> {
+async function hasBrowserImage(docker: DockerClient, tag: string): Promise<boolean> {
   try {
     return await hasImage(docker, tag);
   } catch (error) {
@@ -144,7 +144,7 @@ async function defaultNetworkMode(docker: Docker): Promise<string | undefined> {
 
 /** Builds the browser image (Chromium from Debian, Node, the agent bundle, playwright-core). */
 export async function buildBrowserImage(options: BrowserImageOptions = {}): Promise<string> {
-  const docker = options.docker ?? (await defaultDocker());
+  const docker = (options.docker ?? (await defaultDocker())) as Docker;
   const tag = options.tag ?? browserImageTag();
   const progress = options.onProgress ?? (() => undefined);
   const sources = browserImageSources();

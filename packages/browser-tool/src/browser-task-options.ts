@@ -1,8 +1,7 @@
 import type { TokenProviderLike } from '@bots/auth';
 import { redact } from '@bots/auth';
-import type { BotResult, Step } from '@bots/core';
+import type { BotResult, DockerClient, Step } from '@bots/core';
 import type { ChatModel } from '@bots/providers';
-import type Docker from 'dockerode';
 
 /** Environment variables, as read by the runners. */
 export type Env = Record<string, string | undefined>;
@@ -25,7 +24,7 @@ export interface BrowserTaskOptions {
   /** `docker` (default) or `local` (host Chromium through playwright-core, no container). */
   runner?: BrowserRunner;
   /** Docker client (default `new Docker()`, which honours `DOCKER_HOST`). */
-  docker?: Docker;
+  docker?: DockerClient;
   /** Image to run (default: the browser image, built on first use by `ensureBrowserImage`). */
   image?: string;
   /** Host names the browser may resolve besides loopback; `['*']` for any (default: none). */

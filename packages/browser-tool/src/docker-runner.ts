@@ -88,7 +88,7 @@ export async function runInDocker(
   base.auth = credentials.auth;
   if (credentials.auth === 'token') assertBearerTransport(endpoint, 'The Azure OpenAI endpoint');
 
-  const docker = options.docker ?? (await defaultDocker());
+  const docker = (options.docker ?? (await defaultDocker())) as Docker;
   const image =
     options.image ??
     (await ensureBrowserImage({

@@ -15,6 +15,7 @@ import {
 } from '@bots/auth';
 import type Docker from 'dockerode';
 import type { Mount } from '../environment.js';
+import type { DockerClient } from './docker-client.js';
 
 /** Options of a {@link DockerEnvironment}. */
 export interface DockerEnvironmentOptions {
@@ -57,7 +58,7 @@ export interface DockerEnvironmentOptions {
    */
   user?: string;
   /** Docker client (default `new Docker()`, which honours `DOCKER_HOST`). */
-  docker?: Docker;
+  docker?: DockerClient;
   /** Progress lines while the sandbox image is built (first use only). */
   onProgress?: (line: string) => void;
   /** Disposes the environment when aborted. */

@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { CommandResult, Environment, ExecuteOptions } from '../environment.js';
 import { registerCleanup } from './cleanup-registry.js';
+import type { DockerClient } from './docker-client.js';
 import {
   type DockerEnvironmentOptions,
   type DockerSettings,
@@ -141,7 +142,7 @@ export class DockerEnvironment implements Environment {
   }
 
   /** True when a Docker engine answers (at `DOCKER_HOST`, or the client given). */
-  static async isAvailable(options: { docker?: Docker } = {}): Promise<boolean> {
+  static async isAvailable(options: { docker?: DockerClient } = {}): Promise<boolean> {
     try {
       await (options.docker ?? (await defaultDocker())).ping();
       return true;
@@ -157,8 +158,8 @@ export class DockerEnvironment implements Environment {
    * owns. The first start of a DockerEnvironment in a process runs it once. Returns what was
    * removed: container ids, volume names, folder paths.
    */
-  static async removeStale(options: { docker?: Docker } = {}): Promise<string[]> {
-    const docker = options.docker ?? (await defaultDocker());
+  static async removeStale(options: { docker?: DockerClient } = {}): Promise<string[]> {
+    const docker = (options.docker ?? (await defaultDocker())) as Docker;
     return removeStaleSandboxes({ docker, helperImage: SANDBOX_IMAGE });
   }
 
@@ -291,7 +292,7 @@ export class DockerEnvironment implements Environment {
   }
 
   async #start(): Promise<void> {
-    const docker = this.#settings.docker ?? (await defaultDocker());
+    const docker = (this.#settings.docker ?? (await defaultDocker())) as Docker;
     this.#docker = docker;
     try {
       await docker.ping();

@@ -1,16 +1,17 @@
 import type Docker from 'dockerode';
+import type { DockerClient } from './docker-client.js';
 import { SandboxError } from './errors.js';
 
 /** A Docker client from `DOCKER_HOST` (dockerode is loaded only when a container is needed). */
-export async function defaultDocker(): Promise<Docker> {
-  const { default: DockerClient } = await import('dockerode');
-  return new DockerClient();
+export async function defaultDocker(): Promise<DockerClient> {
+  const { default: Dockerode } = await import('dockerode');
+  return new Dockerode();
 }
 
 /** True when the engine has the image; rethrows anything but "no such image" (404). */
-export async function hasImage(docker: Docker, tag: string): Promise<boolean> {
+export async function hasImage(docker: DockerClient, tag: string): Promise<boolean> {
   try {
-    await docker.getImage(tag).inspect();
+    await (docker as Docker).getImage(tag).inspect();
     return true;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return false;
@@ -62,7 +63,7 @@ export function plainText(text: string): string {
  * background).
  */
 export function followImageBuild(
-  docker: Docker,
+  docker: DockerClient,
   stream: NodeJS.ReadableStream,
   onLine: (line: string) => void,
   signal?: AbortSignal,
@@ -72,7 +73,7 @@ export function followImageBuild(
     const onAbort = () => reject(new Error('stopped waiting for the build'));
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    docker.modem.followProgress(
+    (docker as Docker).modem.followProgress(
       stream,
       (error: Error | null) => {
         signal?.removeEventListener('abort', onAbort);
@@ -95,14 +96,14 @@ export function followImageBuild(
  * with `--bridge=none`, as in this project's CI: the default network of a build would have no
  * way out), else the engine's default (undefined).
  */
-export async function buildNetworkMode(docker: Docker): Promise<string | undefined> {
-  const networks = await docker.listNetworks({ filters: { name: ['bridge'] } });
+export async function buildNetworkMode(docker: DockerClient): Promise<string | undefined> {
+  const networks = await (docker as Docker).listNetworks({ filters: { name: ['bridge'] } });
   return networks.some((network) => network.Name === 'bridge') ? undefined : 'host';
 }
 
 /** Options of {@link buildImage}. */
 export interface BuildImageOptions {
-  docker: Docker;
+  docker: DockerClient;
   /** The build context: a tar stream, or a folder and the files of it to send. */
   context: NodeJS.ReadableStream | { context: string; src: string[] };
   tag: string;
@@ -142,7 +143,7 @@ export async function buildImage(options: BuildImageOptions): Promise<void> {
     );
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await docker.buildImage(options.context as NodeJS.ReadableStream, {
+    stream = await (docker as Docker).buildImage(options.context as NodeJS.ReadableStream, {
       t: tag,
       rm: true,
       forcerm: true,

@@ -1,6 +1,7 @@
 export { capOutput, cutMarker, DEFAULT_OUTPUT_LIMIT, OutputCapper } from './cap-output.js';
 export { type CgroupLimits, createSandboxCgroup, type SandboxCgroup } from './cgroup.js';
 export { type CleanupEntry, cleanupRegistryState, registerCleanup } from './cleanup-registry.js';
+export type { DockerClient } from './docker-client.js';
 export { DockerEnvironment, type DockerEnvironmentOptions } from './docker-environment.js';
 export {
   type BuildImageOptions,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import type { DockerClient } from './docker-client.js';
 import { buildImage, defaultDocker, hasImage } from './docker-images.js';
 import { SandboxError } from './errors.js';
 
@@ -48,7 +49,7 @@ export const SANDBOX_IMAGE = `${SANDBOX_IMAGE_REPOSITORY}:${createHash('sha256')
 /** Options of {@link ensureSandboxImage} and {@link buildSandboxImage}. */
 export interface SandboxImageOptions {
   /** Docker client (default: `new Docker()`, which honours `DOCKER_HOST`). */
-  docker?: Docker;
+  docker?: DockerClient;
   /** Image tag to build (default {@link SANDBOX_IMAGE}). */
   tag?: string;
   /** Receives progress lines of the build (`Step 2/6 : RUN apt-get …`, layer output). */
@@ -121,7 +122,7 @@ export function tarOfFiles(files: Record<string, TarFile>): Buffer {
  * and the last lines of the build log.
  */
 export async function buildSandboxImage(options: SandboxImageOptions = {}): Promise<string> {
-  const docker = options.docker ?? (await defaultDocker());
+  const docker = (options.docker ?? (await defaultDocker())) as Docker;
   const tag = options.tag ?? SANDBOX_IMAGE;
   const progress = options.onProgress ?? (() => undefined);
   progress(`Building the sandbox image ${tag} (once; later runs reuse it)`);

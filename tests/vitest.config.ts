@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+import { SkipReasonsReporter } from '../scripts/vitest-skip-reasons.js';
+
+export default defineConfig({
+  test: {
+    reporters: ['default', new SkipReasonsReporter()],
+    include: ['src/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
