@@ -25,13 +25,18 @@ export interface RefusedRequest {
   reason: string;
 }
 
+/** The progress line for a refused request (the same words on the host and in the container). */
+export function refusedLine(refused: RefusedRequest): string {
+  return `The browser's request to ${refused.target} was refused: ${refused.reason}`;
+}
+
 /** Options of {@link startNetworkGuard}. */
 export interface NetworkGuardOptions {
   /** The host rule every request is judged by. */
   rule: HostRule;
   /** Where it listens: a TCP port on 127.0.0.1 (`{ port: 0 }`: any free one) or a unix socket. */
   listen: { port: number } | { path: string };
-  /** Called for each refused request (after it was answered). */
+  /** Called for each refused request (after it was answered), once per target. */
   onRefused?: (refused: RefusedRequest) => void;
   /** Name resolution (default: the system's, all addresses). For tests. */
   lookup?: (name: string) => Promise<string[]>;
@@ -50,7 +55,7 @@ export interface NetworkGuard {
   readonly proxyUrl?: string;
   /** The unix socket path, when listening on one. */
   readonly path?: string;
-  /** Refused requests, oldest first (at most 200 kept). */
+  /** Refused requests, oldest first, once per target (at most 200 kept). */
   readonly refused: readonly RefusedRequest[];
   /** Upstream connections opened for allowed requests. */
   readonly forwarded: number;
@@ -127,7 +132,13 @@ export async function startNetworkGuard(options: NetworkGuardOptions): Promise<N
   const sockets = new Set<Duplex>();
   let forwarded = 0;
 
+  const seen = new Set<string>();
   const refuse = (target: string, reason: string) => {
+    // Once per target (query left out): a page that retries, or Chromium's own background
+    // requests to its vendor's hosts, do not flood the progress.
+    const key = target.replace(/\?.*$/, '');
+    if (seen.has(key)) return;
+    if (seen.size < 10_000) seen.add(key);
     const entry = { target, reason };
     if (refused.length < 200) refused.push(entry);
     try {
