@@ -55,8 +55,17 @@ export async function stageForUser(
       dts: false,
       silent: true,
       config: false,
-      noExternal: [/.*/],
-      external: ['playwright-core', 'dockerode', '@azure/identity', /^@anthropic-ai\//],
+      noExternal: [/^@bots\//],
+      // Loaded only by what the child does not do (Docker, keyless auth, Anthropic).
+      external: [
+        'playwright-core',
+        'dockerode',
+        'docker-modem',
+        'ssh2',
+        'cpu-features',
+        '@azure/identity',
+        /^@anthropic-ai\//,
+      ],
       outExtension: () => ({ js: '.mjs' }),
       banner: {
         js: "import { createRequire as __stageRequire } from 'node:module'; const require = __stageRequire(import.meta.url);",
