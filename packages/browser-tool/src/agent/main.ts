@@ -32,7 +32,8 @@ async function modelFromEnv(): Promise<ChatModel> {
   const apiKey = pick('AZURE_OPENAI_API_KEY', 'OPEN_AI_KEY');
   registerSecret(token);
   registerSecret(apiKey);
-  registerSecret(env['BOTS_TOKEN_SECRET']);
+  const secret = env['BOTS_TOKEN_SECRET'];
+  registerSecret(secret);
   // Chromium inherits this process's environment: it gets none of the credentials.
   for (const name of [
     'AZURE_OPENAI_AD_TOKEN',
@@ -46,7 +47,7 @@ async function modelFromEnv(): Promise<ChatModel> {
       ? containerTokenProvider({
           initialToken: token,
           endpoint: env['BOTS_TOKEN_ENDPOINT'],
-          secret: env['BOTS_TOKEN_SECRET'],
+          secret,
         })
       : undefined;
   const modelEnv: Record<string, string> = {};
