@@ -67,7 +67,10 @@ export interface BrowserTaskOptions {
   temperature?: number;
   /** Container memory limit in bytes (default 2 GiB). */
   memory?: number;
-  /** Chromium for the local runner (default `CHROMIUM_PATH` of env, else `/usr/bin/chromium`). */
+  /**
+   * Chromium for the local runner (default `CHROMIUM_PATH` of `env`, else of `process.env`, else
+   * `/usr/bin/chromium`).
+   */
   executablePath?: string;
   /**
    * Local runner: keep Chromium's own sandbox, since no container surrounds the browser (default:

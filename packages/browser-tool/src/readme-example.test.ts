@@ -9,7 +9,8 @@ describeWhen('README example', chromiumAvailability(), () => {
   test('the offline example answers with the page title', async () => {
     const site = createServer((_, res) => res.end('<title>Hello from loopback</title><h1>Hi</h1>'));
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(site.address() as { port: number }).port}/`;
+    const host = `127.0.0.1:${(site.address() as { port: number }).port}`;
+    const url = `http://${host}/`;
 
     const emulator = await startEmulator({
       script: ({ messages }) => {
@@ -28,9 +29,9 @@ describeWhen('README example', chromiumAvailability(), () => {
       const bot = new BrowsingBot({
         model: 'azure-openai/gpt-4o',
         env: { ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' },
-        runner: 'local',
+        allowHosts: [host], // this one service of this machine, no other
       });
-      const result = await bot.run(`What is the title of ${url}?`, { timeoutMs: 60_000 });
+      const result = await bot.run(`What is the title of ${url}?`, { timeoutMs: 120_000 });
       expect([result.status, result.result]).toEqual([
         'success',
         'The title is "Hello from loopback".',

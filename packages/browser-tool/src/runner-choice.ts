@@ -12,7 +12,7 @@ export interface RunnerChoiceOptions {
   docker?: Docker;
   /** Chromium of the local runner (default `CHROMIUM_PATH` of env, else `/usr/bin/chromium`). */
   executablePath?: string;
-  /** Where `CHROMIUM_PATH` is read (default `process.env`). */
+  /** Where `CHROMIUM_PATH` is read first (then `process.env`). */
   env?: Env;
   /** How the caller's user sets the runner, for messages (default `runner`; a CLI: `--sandbox`). */
   optionName?: string;
@@ -26,10 +26,16 @@ export interface RunnerChoice {
   reason: string;
 }
 
-/** Chromium of the local runner: the option, else `CHROMIUM_PATH`, else Debian's. */
+/**
+ * Chromium of the local runner: the option, else `CHROMIUM_PATH` of `env`, else of this
+ * process's environment (a machine setting, like `DOCKER_HOST`), else Debian's.
+ */
 export function localChromiumPath(options: { executablePath?: string; env?: Env }): string {
   return (
-    options.executablePath ?? (options.env ?? process.env)['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+    options.executablePath ||
+    options.env?.['CHROMIUM_PATH'] ||
+    process.env['CHROMIUM_PATH'] ||
+    '/usr/bin/chromium'
   );
 }
 
