@@ -33,8 +33,9 @@ Options of run, read, write and logs:
   -h, --help                    this text
 
 Options of browse: --model, --sandbox docker|local (the browser image, or this host's
-Chromium), --allow-host <host> (names the browser may resolve besides loopback and the
-task's own URLs; * for any), --max-iterations, --timeout, --json.
+Chromium), --allow-host <host> (what the browser may reach besides the task's own URLs:
+example.com, 127.0.0.1:8080 for one service of this machine, * for any public host),
+--max-iterations, --timeout, --json.
 
 run, read, write and logs without --model use BOTS_MODEL, else azure-openai/<deployment> from
 AZURE_OPENAI_DEPLOYMENT_NAME (or OPEN_AI_DEPLOYMENT_NAME).

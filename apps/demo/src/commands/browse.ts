@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
 import { ConfigurationError, type Env } from '@bots/auth';
 import {
   type BrowserRunner,
   type BrowserTaskOptions,
   type BrowserTaskResult,
+  chooseBrowserRunner,
   ensureBrowserImage,
+  hostsNamedIn,
+  parseHostRule,
   runBrowserTask,
 } from '@bots/browser-tool';
 import {
@@ -62,9 +64,11 @@ function parseBrowseArgs(values: ParsedArgs['values']): BrowseFlags {
     host.trim(),
   );
   for (const host of allowHosts) {
-    if (host !== '*' && !/^[\w*-]+(\.[\w*-]+)*$/.test(host)) {
+    try {
+      parseHostRule([host], '--allow-host');
+    } catch (error) {
       throw new UsageError(
-        `--allow-host takes a host name such as example.com (or * for any), but got ${JSON.stringify(host)}.`,
+        `--allow-host takes a host name such as example.com, host:port (127.0.0.1:8080 for one service of this machine) or * (any public host), but got ${JSON.stringify(host)}: ${(error as Error).message}`,
       );
     }
   }
@@ -85,39 +89,16 @@ export function chromiumPath(env: Env): string {
 }
 
 /** Docker when an engine answers, else this host's Chromium; `--sandbox` forces one. */
-async function chooseRunner(
+function chooseRunner(
   flag: BrowserRunner | undefined,
   env: Env,
 ): Promise<{ runner: BrowserRunner; reason: string }> {
-  const chromium = chromiumPath(env);
-  const chromiumHint = `install Chromium (apt-get install -y chromium) or set CHROMIUM_PATH`;
-  if (flag === 'local') {
-    if (!existsSync(chromium))
-      throw new ConfigurationError(
-        `--sandbox local: no Chromium at ${chromium}. To fix it, ${chromiumHint}; or use --sandbox docker with a running Docker engine.`,
-      );
-    return { runner: 'local', reason: `this host's Chromium at ${chromium} (--sandbox local)` };
-  }
-  const docker = await probeDocker(env);
-  if (docker.answers) {
-    const version = docker.version ? `engine ${docker.version}` : 'engine';
-    return {
-      runner: 'docker',
-      reason: `the browser image in Docker (${flag ? '--sandbox docker; ' : ''}${version} answers at ${docker.endpoint.label})`,
-    };
-  }
-  if (flag === 'docker')
-    throw new ConfigurationError(
-      `--sandbox docker: ${docker.reason}. Start Docker (or set DOCKER_HOST to a running engine), or use --sandbox local (this host's Chromium).`,
-    );
-  if (existsSync(chromium))
-    return {
-      runner: 'local',
-      reason: `this host's Chromium at ${chromium}, no container (docker: ${docker.reason})`,
-    };
-  throw new ConfigurationError(
-    `No browser to run: docker: ${docker.reason}; no Chromium at ${chromium}. To fix it, ${DOCKER_INSTALL_HINT}, or ${chromiumHint}.`,
-  );
+  return chooseBrowserRunner({
+    env,
+    executablePath: chromiumPath(env),
+    optionName: '--sandbox',
+    ...(flag ? { runner: flag } : {}),
+  });
 }
 
 /** Host names of the http(s) URLs in a task, which the browser may then resolve. */
@@ -218,13 +199,14 @@ export async function browse(context: CommandContext): Promise<number> {
       env = context.env;
       task = given as string;
     }
-    const allowHosts = [...new Set([...flags.allowHosts, ...hostsInTask(task)])];
+    // The sites the user typed in the task (loopback ones with their port), and --allow-host.
+    const allowHosts = [...new Set([...flags.allowHosts, ...hostsNamedIn(task)])];
 
     context.stderr(`bots: browser: ${reason}\n`);
     context.stderr(`bots: model: ${model}\n`);
     if (allowHosts.length > 0)
-      context.stderr(`bots: the browser may resolve: ${allowHosts.join(', ')} (and loopback)\n`);
-    else context.stderr('bots: the browser may resolve loopback only (--allow-host adds hosts)\n');
+      context.stderr(`bots: the browser may reach: ${allowHosts.join(', ')} (nothing else)\n`);
+    else context.stderr('bots: the browser may reach nothing (--allow-host adds hosts)\n');
     let image: string | undefined;
     if (runner === 'docker') image = await prepareBrowserImage(context);
     context.signal.throwIfAborted();
@@ -247,7 +229,7 @@ export async function browse(context: CommandContext): Promise<number> {
     if (result.timings.firstPageMs !== undefined) {
       const refreshes =
         runner === 'docker' && result.auth === 'token'
-          ? `; ${result.tokenRefreshes} fresh token${result.tokenRefreshes === 1 ? '' : 's'} fetched by the container`
+          ? `; ${result.tokenRefreshes} fresh token${result.tokenRefreshes === 1 ? '' : 's'} used (the container holds none)`
           : '';
       context.stderr(
         `bots: first page loaded ${result.timings.firstPageMs} ms after the start${refreshes}\n`,
