@@ -192,5 +192,5 @@ test('the run ending aborts the call in flight; a container that goes away abort
   while (!seen) await new Promise((resolve) => setTimeout(resolve, 10));
   controller.abort(new Error('run ended'));
   expect(await second).toBeInstanceOf(Error);
-  expect(seen.aborted).toBe(true);
+  expect((seen as AbortSignal | undefined)?.aborted).toBe(true);
 });
