@@ -162,7 +162,7 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
       const attack = await startAttackSite(secret.port);
       emulator.setScript((request) =>
         request.messages.some((message) => message.content.includes(attack.url))
-          ? attackScript(attack.url)(request)
+          ? attackScript(attack)(request)
           : sampleSiteScript(request),
       );
       try {

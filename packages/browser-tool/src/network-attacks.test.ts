@@ -31,7 +31,7 @@ for (const [runner, where, availability] of runners)
     beforeAll(async () => {
       secret = await startSecretService();
       site = await startAttackSite(secret.port);
-      emulator = await startEmulator({ script: attackScript(site.url) });
+      emulator = await startEmulator({ script: attackScript(site) });
     });
     afterAll(async () => {
       await emulator?.close();

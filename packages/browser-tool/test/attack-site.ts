@@ -124,6 +124,7 @@ async function attack() {
   });
   log('webrtc tried');
   log('ATTACK DONE');
+  fetch('/done').catch(() => undefined);
 }
 attack();
 </script></body></html>`;
@@ -134,12 +135,29 @@ export interface AttackSite {
   url: string;
   /** The allowHosts entry for this site alone. */
   host: string;
+  /** Resolves when the page's scripts said they are done (it fetches /done last). */
+  done(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startAttackSite(secretPort: number): Promise<AttackSite> {
+  let finished: () => void = () => undefined;
+  let done = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
+    if (path === '/done') {
+      finished();
+      response.writeHead(204).end();
+      return;
+    }
+    if (path === '/') {
+      // A new visit: a new run of the page's scripts.
+      done = new Promise<void>((resolve) => {
+        finished = resolve;
+      });
+    }
     if (path === '/redirect' || path === '/go') {
       response.writeHead(302, {
         location: `http://127.0.0.1:${secretPort}/redirected`,
@@ -156,6 +174,7 @@ export async function startAttackSite(secretPort: number): Promise<AttackSite> {
   return {
     url: `http://127.0.0.1:${port}/`,
     host: `127.0.0.1:${port}`,
+    done: () => done,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -165,11 +184,14 @@ export async function startAttackSite(secretPort: number): Promise<AttackSite> {
 }
 
 /**
- * The scripted model of the attack: open the page, read it until its scripts are done, then open
- * the redirect as a navigation, and answer with everything the page showed.
+ * The scripted model of the attack: open the page, read it once its scripts are done (the site
+ * saw /done), then open the redirect as a navigation, and answer with everything the page showed.
  */
-export function attackScript(siteUrl: string) {
-  return (request: { messages: readonly { role: string; content: string }[] }): string => {
+export function attackScript(site: AttackSite) {
+  const siteUrl = site.url;
+  return async (request: {
+    messages: readonly { role: string; content: string }[];
+  }): Promise<string> => {
     const last = request.messages.at(-1)?.content ?? '';
     const reply = (command: string, done = false, thoughts = '') =>
       JSON.stringify({ task_done: done, thoughts: thoughts || 'next', command });
@@ -188,6 +210,7 @@ export function attackScript(siteUrl: string) {
         .join('\n---\n');
       return reply('', true, page);
     }
+    await site.done();
     return reply('read');
   };
 }
