@@ -1,7 +1,7 @@
 // The network guard on its own, over real sockets on loopback: what a page could ask a proxy for,
 // sent raw (so the spellings are the attacker's, not Chromium's canonical ones).
 import { createServer, request, type Server } from 'node:http';
-import { type AddressInfo, connect, createConnection, type Socket } from 'node:net';
+import { type AddressInfo, connect, createConnection, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { parseHostRule } from './host-rule.js';
 import { type NetworkGuard, startNetworkGuard } from './network-guard.js';
@@ -68,9 +68,15 @@ describe('network guard (a forward proxy that enforces the host rule)', () => {
   let secret: Awaited<ReturnType<typeof countingServer>>;
   let guard: NetworkGuard | undefined;
   const attempts: string[] = [];
+  // Records every upstream connection the guard opens; connects only to loopback (even when a
+  // broken rule lets something else through, nothing leaves this machine).
   const recordingConnect = (address: string, port: number): Socket => {
     attempts.push(`${address}:${port}`);
-    return createConnection({ host: address, port });
+    if (address === '127.0.0.1' || address === '::1')
+      return createConnection({ host: address, port });
+    const socket = new Socket();
+    process.nextTick(() => socket.destroy(new Error(`the test refused to connect to ${address}`)));
+    return socket;
   };
 
   beforeAll(async () => {
