@@ -127,20 +127,7 @@ describeWhen('the browser container while it runs (Docker engine)', availability
           HostConfig: { NetworkMode: string; Binds: string[] };
           Mounts: { Source: string; Destination: string; RW: boolean }[];
         }[];
-        expect(info?.HostConfig.NetworkMode).toBe('none');
-        expect(info?.Config.Env.join('\n')).not.toMatch(
-          /AZURE_OPENAI_AD_TOKEN|AZURE_OPENAI_API_KEY|OPEN_AI_KEY|BOTS_TOKEN_SECRET|BOTS_TOKEN_ENDPOINT/,
-        );
-        // The channel: one read-only folder, mode 0700, owned by the container's own user, who is
-        // neither root nor nobody.
-        const [uid] = (info?.Config.User ?? '').split(':').map(Number);
-        expect(uid).toBeGreaterThan(0);
-        expect(uid).not.toBe(65534);
         const mount = info?.Mounts.find((entry) => entry.Destination === '/run/bots');
-        expect(mount).toMatchObject({ RW: false });
-        const folder = statSync(mount?.Source ?? '');
-        expect([folder.mode & 0o777, folder.uid]).toEqual([0o700, uid]);
-
         // Another local user (nobody) cannot open the model server's socket to make model calls.
         const asNobody = spawnSync(
           process.execPath,
@@ -174,6 +161,20 @@ describeWhen('the browser container while it runs (Docker engine)', availability
           'write EROFS',
           'connect ECONNREFUSED',
         ]);
+
+        // What makes it so, as the engine has it.
+        expect(info?.HostConfig.NetworkMode).toBe('none');
+        expect(info?.Config.Env.join('\n')).not.toMatch(
+          /AZURE_OPENAI_AD_TOKEN|AZURE_OPENAI_API_KEY|OPEN_AI_KEY|BOTS_TOKEN_SECRET|BOTS_TOKEN_ENDPOINT/,
+        );
+        // The channel: one read-only folder, mode 0700, owned by the container's own user, who is
+        // neither root nor nobody.
+        const [uid] = (info?.Config.User ?? '').split(':').map(Number);
+        expect(uid).toBeGreaterThan(0);
+        expect(uid).not.toBe(65534);
+        expect(mount).toMatchObject({ RW: false });
+        const folder = statSync(mount?.Source ?? '');
+        expect([folder.mode & 0o777, folder.uid]).toEqual([0o700, uid]);
       } finally {
         release();
         result = await run;
