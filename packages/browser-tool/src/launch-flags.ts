@@ -52,3 +52,21 @@ export function chromiumFlags(options: {
   if (options.userDataDir) flags.push(`--user-data-dir=${options.userDataDir}`);
   return flags;
 }
+
+const CHROMIUM_VARIABLES =
+  /^(PATH|HOME|TMPDIR|TMP|TEMP|LANG|LANGUAGE|LC_[A-Z]+|TZ|XDG_[A-Z_]+|FONTCONFIG_[A-Z_]+|DISPLAY|WAYLAND_DISPLAY|DBUS_SESSION_BUS_ADDRESS)$/;
+
+/**
+ * The environment Chromium is started with: only what a browser needs (paths, locale, time
+ * zone, fonts, display), never the rest of this process's environment. Chromium's processes'
+ * environments are readable in the host's process list (`ps e`) and by a page that takes over a
+ * renderer: keys, tokens and `IDENTITY_HEADER` stay out of them.
+ */
+export function chromiumEnvironment(
+  env: Record<string, string | undefined>,
+): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env))
+    if (value !== undefined && CHROMIUM_VARIABLES.test(name)) kept[name] = value;
+  return kept;
+}

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,57 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
       expect(tokens).toBeGreaterThan(0);
     } finally {
       await bot.dispose();
+    }
+  });
+
+  test("this process's keys and identity secret are not in Chromium's environment (ps e)", async () => {
+    const key = `key-${randomBytes(12).toString('hex')}`;
+    vi.stubEnv('AZURE_OPENAI_API_KEY', key);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let waiting: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => {
+      waiting = resolve;
+    });
+    emulator.setScript(async (request) => {
+      if (request.messages.length > 2) {
+        waiting();
+        await held;
+      }
+      return sampleSiteScript(request);
+    });
+    try {
+      const run = new BrowsingBot({
+        model: 'azure-openai/gpt-4o',
+        env: { ...emulator.env, ...emulator.keyEnv },
+        runner: 'local',
+        allowHosts: [site.host],
+      }).run(`On the site ${site.url} find the shelf of the book "Dune".`, { timeoutMs: 60_000 });
+      await reached;
+      const environments: string[] = [];
+      for (const pid of processTree(process.pid)) {
+        try {
+          const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          if (/chrom/i.test(line.split('\0')[0] ?? ''))
+            environments.push(readFileSync(`/proc/${pid}/environ`, 'utf8'));
+        } catch {
+          // ended meanwhile
+        }
+      }
+      release();
+      expect((await run).status).toBe('success');
+      expect(environments.length, 'Chromium processes of this run were seen').toBeGreaterThan(0);
+      for (const environment of environments) {
+        expect(environment.includes(key)).toBe(false);
+        expect(environment.includes(emulator.keyEnv.AZURE_OPENAI_API_KEY ?? '-')).toBe(false);
+        expect(environment.includes(emulator.env.IDENTITY_HEADER ?? '-')).toBe(false);
+      }
+    } finally {
+      release();
+      emulator.setScript(sampleSiteScript);
+      vi.stubEnv('AZURE_OPENAI_API_KEY', undefined);
     }
   });
 

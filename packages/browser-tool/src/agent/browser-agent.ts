@@ -4,7 +4,7 @@ import type { ChatMessage, ChatModel } from '@bots/providers';
 import type { Browser, Page } from 'playwright-core';
 import { type AgentStepLine, FINAL_RESULT_MARKER, formatStepLine } from '../agent-output.js';
 import { parseHostRule } from '../host-rule.js';
-import { chromiumFlags } from '../launch-flags.js';
+import { chromiumEnvironment, chromiumFlags } from '../launch-flags.js';
 import {
   type NetworkGuard,
   type RefusedRequest,
@@ -128,6 +128,8 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
           executablePath: options.executablePath ?? '/usr/bin/chromium',
           headless: true,
           args: chromiumFlags({ proxyServer: proxy, chromiumSandbox }),
+          // Not this process's environment (keys, IDENTITY_HEADER, ...): what Chromium needs.
+          env: chromiumEnvironment(process.env),
           // playwright adds --no-sandbox itself unless told otherwise.
           chromiumSandbox,
           timeout: 60_000,
