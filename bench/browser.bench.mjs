@@ -74,6 +74,7 @@ export async function run(report) {
           model: 'azure-openai/gpt-4o-mini',
           env,
           runner: entry.runner,
+          allowHosts: [site.host],
           timeoutMs: 120_000,
           ...extra,
         });

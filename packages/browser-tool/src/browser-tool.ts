@@ -1,4 +1,6 @@
+import { checkObject, checkString } from '@bots/auth';
 import { type BotTool, type ToolContext, type ToolResult, unquote } from '@bots/core';
+import { BROWSER_TASK_OPTION_KEYS, checkBrowserTaskOptions } from './browser-task-options.js';
 import { type BrowserTaskOptions, runBrowserTask } from './run-browser-task.js';
 
 /** Options of {@link browserTool}. */
@@ -13,12 +15,26 @@ export type BrowserToolOptions = Omit<BrowserTaskOptions, 'signal' | 'onStep'> &
  * output (exit code 0), or why it failed (exit code 1). The calling bot's token provider is used
  * when the tool has none of its own, and the run's signal stops the browser.
  *
+ * The task comes from the model, so the host rule comes from you: pages reach only what
+ * `allowHosts` names (never hosts the model writes into the task).
+ *
  * ```ts
- * const bot = new MicroBot({ model: 'azure-openai/gpt-4o', tools: [browserTool()] });
+ * const bot = new MicroBot({
+ *   model: 'azure-openai/gpt-4o',
+ *   tools: [browserTool({ allowHosts: ['127.0.0.1:8080'] })],
+ * });
  * ```
  */
 export function browserTool(options: BrowserToolOptions = {}): BotTool {
+  const given = checkObject(options, 'browserTool options');
+  if (given['name'] !== undefined)
+    checkString(given['name'], 'browserTool options.name', { nonEmpty: true });
   const { name = 'browse', ...taskOptions } = options;
+  checkBrowserTaskOptions(
+    taskOptions,
+    'browserTool options',
+    BROWSER_TASK_OPTION_KEYS.filter((key) => key !== 'signal' && key !== 'onStep'),
+  );
   return {
     name,
     usage: `${name} "<task for a web browser>"`,

@@ -1,10 +1,12 @@
-import type { TokenProviderLike } from '@bots/auth';
+import { checkKnownKeys, checkObject, type TokenProviderLike } from '@bots/auth';
 import type { Step } from '@bots/core';
 import {
+  BROWSER_TASK_OPTION_KEYS,
   type BrowserTaskOptions,
   type BrowserTaskResult,
-  runBrowserTask,
-} from './run-browser-task.js';
+  checkBrowserTaskOptions,
+} from './browser-task-options.js';
+import { runBrowserTask } from './run-browser-task.js';
 
 /** Options of {@link BrowsingBot}: everything of a browser task that is not per run. */
 export type BrowsingBotOptions = Omit<BrowserTaskOptions, 'timeoutMs' | 'signal' | 'onStep'>;
@@ -17,17 +19,24 @@ export interface BrowsingRunOptions {
   signal?: AbortSignal;
   /** Each browser action, as a `Step` of `@bots/core`. */
   onStep?: (step: Step) => void;
-  /** Other output lines (image build, browser start), redacted. Overrides the bot's. */
+  /** Other output lines (runner choice, image build, browser start), redacted. Overrides the bot's. */
   onProgress?: (line: string) => void;
 }
 
+const BOT_KEYS = BROWSER_TASK_OPTION_KEYS.filter(
+  (key) => key !== 'timeoutMs' && key !== 'signal' && key !== 'onStep',
+);
+const RUN_KEYS = ['timeoutMs', 'signal', 'onStep', 'onProgress'];
+
 /**
- * A bot that does tasks in a web browser: Chromium in a container of the browser image (or on
- * this host with `runner: 'local'`), driven by a model that chooses one action at a time.
- * `run()` returns the `BotResult` shape of the other bots.
+ * A bot that does tasks in a web browser: Chromium in a container of the browser image when a
+ * Docker engine answers, else this host's Chromium (`runner` forces one), driven by a model that
+ * chooses one action at a time. Pages reach only what `allowHosts` names. `run()` returns the
+ * `BotResult` shape of the other bots. Bad options throw a `ConfigurationError` here, in the
+ * constructor.
  *
  * ```ts
- * const bot = new BrowsingBot({ model: 'azure-openai/gpt-4o' }); // AZURE_AUTH_METHOD=azure_ad
+ * const bot = new BrowsingBot({ model: 'azure-openai/gpt-4o', allowHosts: ['127.0.0.1:8080'] });
  * const { status, result } = await bot.run('What is the title of http://127.0.0.1:8080/?');
  * ```
  */
@@ -35,6 +44,7 @@ export class BrowsingBot {
   readonly options: BrowsingBotOptions;
 
   constructor(options: BrowsingBotOptions = {}) {
+    checkBrowserTaskOptions(options, 'BrowsingBot options', BOT_KEYS);
     this.options = { ...options };
   }
 
@@ -53,8 +63,13 @@ export class BrowsingBot {
     await this.dispose();
   }
 
-  /** Does one task. Never throws for model, browser or container failures. */
-  run(task: string, options: BrowsingRunOptions = {}): Promise<BrowserTaskResult> {
+  /**
+   * Does one task. Never throws for model, browser or container failures; rejects with a
+   * `ConfigurationError` for an empty task or bad run options.
+   */
+  async run(task: string, options: BrowsingRunOptions = {}): Promise<BrowserTaskResult> {
+    const runOptions = checkObject(options, 'BrowsingBot.run options');
+    checkKnownKeys(runOptions, 'BrowsingBot.run options', RUN_KEYS);
     return runBrowserTask(task, { ...this.options, ...definedOnly(options) });
   }
 }

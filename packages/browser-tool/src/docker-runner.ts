@@ -1,22 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
-import { assertBearerTransport, ConfigurationError, registerSecret } from '@bots/auth';
 import { defaultDocker, registerCleanup } from '@bots/core';
-import { parseModel } from '@bots/providers';
 import type Docker from 'dockerode';
+import { CHANNEL_MOUNT } from './agent/host-channel-protocol.js';
 import { LineSplitter } from './agent-output.js';
 import { ensureBrowserImage } from './browser-image.js';
-import {
-  type BrowserTaskOptions,
-  type Env,
-  pick,
-  type RunExit,
-  type RunState,
-} from './browser-task-options.js';
-import { resolveCredentials, resolveModelString } from './credentials.js';
-import type { OutputCollector } from './output-collector.js';
-import { startTokenChannel, type TokenChannel } from './token-channel.js';
+import type { RunExit } from './browser-task-options.js';
+import { containerUser, type HostChannel, openHostChannel } from './host-channel.js';
+import type { RunContext } from './run-context.js';
 
 function removeWithCli(id: string): boolean {
   try {
@@ -58,36 +50,15 @@ function removeContainer(container: Docker.Container): Promise<void> {
   return removal;
 }
 
-/** Runs the agent in a container of the browser image; see `runBrowserTask`. */
-export async function runInDocker(
-  task: string,
-  options: BrowserTaskOptions,
-  env: Env,
-  signal: AbortSignal,
-  collector: OutputCollector,
-  base: RunState,
-  started: number,
-): Promise<RunExit> {
-  const modelString = resolveModelString(options, env);
-  if (options.model !== undefined && typeof options.model !== 'string')
-    throw new ConfigurationError(
-      'The docker runner needs a model string (azure-openai/<deployment>); a ChatModel object works only with runner: "local".',
-    );
-  const parsed = parseModel(modelString);
-  if (parsed.provider !== 'azure-openai')
-    throw new ConfigurationError(
-      `The browser container talks to Azure OpenAI only: use azure-openai/<deployment>, not ${modelString} (or runner: "local").`,
-    );
-  const endpoint = pick(env, 'OPEN_AI_END_POINT', 'AZURE_OPENAI_ENDPOINT');
-  if (!endpoint)
-    throw new ConfigurationError(
-      'Set OPEN_AI_END_POINT (or AZURE_OPENAI_ENDPOINT) to the Azure OpenAI endpoint, e.g. https://my-resource.openai.azure.com.',
-    );
-  const apiVersion = pick(env, 'OPEN_AI_API_VERSION', 'AZURE_OPENAI_API_VERSION');
-  const credentials = await resolveCredentials(options, env);
-  base.auth = credentials.auth;
-  if (credentials.auth === 'token') assertBearerTransport(endpoint, 'The Azure OpenAI endpoint');
-
+/**
+ * Runs the agent in a container of the browser image; see `runBrowserTask`. The container has no
+ * network (`NetworkMode: none`) and no credential: its only way out is the run's channel folder,
+ * bind-mounted read-only, whose two sockets are this process's network guard (every request of
+ * Chromium, judged by the host rule) and model server (every model call, made here with this
+ * process's credential).
+ */
+export async function runInDocker(context: RunContext): Promise<RunExit> {
+  const { options, collector, state, signal } = context;
   const docker = (options.docker ?? (await defaultDocker())) as Docker;
   const image =
     options.image ??
@@ -98,42 +69,35 @@ export async function runInDocker(
     }));
   if (signal.aborted) return { code: 130 };
 
-  let channel: TokenChannel | undefined;
+  const user = containerUser();
+  let channel: HostChannel | undefined;
   let container: Docker.Container | undefined;
   let unregister: (() => void) | undefined;
   try {
+    // Right before the container starts: a credential that does not work fails the run here.
+    await context.model.preflight();
+    channel = await openHostChannel({
+      model: context.model.model,
+      rule: context.rule,
+      maxCalls: options.maxSteps ?? 20,
+      user,
+      signal,
+      onRefused: (refused) => collector.refusal(refused),
+    });
+    const { model } = context.model;
     const containerEnv: string[] = [
       'HOME=/tmp',
-      `AZURE_OPENAI_ENDPOINT=${endpoint}`,
-      `AZURE_OPENAI_DEPLOYMENT_NAME=${parsed.name}`,
-      ...(apiVersion ? [`AZURE_OPENAI_API_VERSION=${apiVersion}`] : []),
+      `BOTS_HOST_CHANNEL=${CHANNEL_MOUNT}`,
+      `BOTS_MODEL=${model.provider}/${model.name}`,
       ...(options.temperature === undefined
         ? []
-        : [`AZURE_OPENAI_TEMPERATURE=${options.temperature}`]),
+        : [`BROWSER_AGENT_TEMPERATURE=${options.temperature}`]),
       ...(options.maxSteps ? [`BROWSER_MAX_STEPS=${options.maxSteps}`] : []),
-      ...(options.allowHosts?.length
-        ? [`BROWSER_ALLOW_HOSTS=${options.allowHosts.join(',')}`]
-        : []),
     ];
-    if (credentials.tokenProvider) {
-      if (options.tokenRefresh !== false)
-        channel = await startTokenChannel(credentials.tokenProvider);
-      // Right before the container starts: the freshest token the provider has.
-      const token = await credentials.tokenProvider();
-      registerSecret(token);
-      containerEnv.push(`AZURE_OPENAI_AD_TOKEN=${token}`);
-      if (channel)
-        containerEnv.push(
-          `BOTS_TOKEN_ENDPOINT=${channel.url}`,
-          `BOTS_TOKEN_SECRET=${channel.secret}`,
-        );
-    } else if (credentials.key) {
-      containerEnv.push(`AZURE_OPENAI_API_KEY=${credentials.key}`);
-    }
     if (signal.aborted) return { code: 130 };
     container = await docker.createContainer({
       Image: image,
-      Cmd: [task],
+      Cmd: [context.task],
       Env: containerEnv,
       Labels: {
         'bots.sandbox': '1',
@@ -144,12 +108,13 @@ export async function runInDocker(
       },
       AttachStdout: true,
       AttachStderr: true,
-      // Not root, nothing writable but a private /tmp, no capabilities.
-      User: '65534:65534',
+      // Not root, nothing writable but a private /tmp, no capabilities, no network at all.
+      User: `${user.uid}:${user.gid}`,
       HostConfig: {
-        NetworkMode: 'host',
+        NetworkMode: 'none',
+        Binds: [`${channel.folder}:${CHANNEL_MOUNT}:ro`],
         ReadonlyRootfs: true,
-        Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=512m' },
+        Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=512m,mode=1777' },
         Memory: options.memory ?? 2 * 1024 ** 3,
         PidsLimit: 1024,
         CapDrop: ['ALL'],
@@ -182,9 +147,9 @@ export async function runInDocker(
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       await container.start();
-      base.timings.startedMs = Date.now() - started;
+      state.timings.startedMs = Date.now() - context.started;
       collector.line(
-        `Browser container ${id.slice(0, 12)} started from ${image} (${base.timings.startedMs} ms; auth: ${credentials.auth}${channel ? ', token refresh channel on' : ''})`,
+        `Browser container ${id.slice(0, 12)} started from ${image} (${state.timings.startedMs} ms; no network, model calls made by this process, auth: ${context.model.auth})`,
       );
       if (signal.aborted) return { code: 130 };
       const waited = (await container.wait()) as { StatusCode: number };
@@ -198,9 +163,6 @@ export async function runInDocker(
   } finally {
     if (container) await removeContainer(container);
     unregister?.();
-    if (channel) {
-      base.tokenRefreshes = channel.stats.served;
-      await channel.close();
-    }
+    await channel?.close();
   }
 }

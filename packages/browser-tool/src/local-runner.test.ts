@@ -1,13 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MicroBot } from '@bots/core';
 import { answerReply, commandReply, FakeEnvironment, ScriptedChatModel } from '@bots/core/testing';
 import { type Emulator, startEmulator } from '@bots/emulator';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { attackScript, startAttackSite, startSecretService } from '../test/attack-site.js';
 import { CHROMIUM, chromiumAvailability, describeWhen } from '../test/availability.js';
+import { processTree, stageForUser } from '../test/stage-for-user.js';
 import { browserTool } from './browser-tool.js';
 import { BrowsingBot } from './browsing-bot.js';
 import { type SampleSite, sampleSiteScript, startSampleSite } from './testing/index.js';
@@ -34,6 +36,7 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
       model: 'azure-openai/gpt-4o',
       env: { ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' },
       runner: 'local',
+      allowHosts: [site.host],
     });
     const steps: string[] = [];
     const result = await bot.run(`On the site ${site.url} find the shelf of the book "Dune".`, {
@@ -69,7 +72,14 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
       model: boss,
       environment: new FakeEnvironment(),
       tokenProvider,
-      tools: [browserTool({ runner: 'local', model: 'azure-openai/gpt-4o', env: emulator.env })],
+      tools: [
+        browserTool({
+          runner: 'local',
+          model: 'azure-openai/gpt-4o',
+          env: emulator.env,
+          allowHosts: [site.host],
+        }),
+      ],
     });
     try {
       const result = await bot.run('Which shelf holds Dune?', { timeoutMs: 60_000 });
@@ -82,11 +92,63 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
     }
   });
 
+  test("this process's keys and identity secret are not in Chromium's environment (ps e)", async () => {
+    const key = `key-${randomBytes(12).toString('hex')}`;
+    vi.stubEnv('AZURE_OPENAI_API_KEY', key);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let waiting: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => {
+      waiting = resolve;
+    });
+    emulator.setScript(async (request) => {
+      if (request.messages.length > 2) {
+        waiting();
+        await held;
+      }
+      return sampleSiteScript(request);
+    });
+    try {
+      const run = new BrowsingBot({
+        model: 'azure-openai/gpt-4o',
+        env: { ...emulator.env, ...emulator.keyEnv },
+        runner: 'local',
+        allowHosts: [site.host],
+      }).run(`On the site ${site.url} find the shelf of the book "Dune".`, { timeoutMs: 60_000 });
+      await reached;
+      const environments: string[] = [];
+      for (const pid of processTree(process.pid)) {
+        try {
+          const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          if (/chrom/i.test(line.split('\0')[0] ?? ''))
+            environments.push(readFileSync(`/proc/${pid}/environ`, 'utf8'));
+        } catch {
+          // ended meanwhile
+        }
+      }
+      release();
+      expect((await run).status).toBe('success');
+      expect(environments.length, 'Chromium processes of this run were seen').toBeGreaterThan(0);
+      for (const environment of environments) {
+        expect(environment.includes(key)).toBe(false);
+        expect(environment.includes(emulator.keyEnv.AZURE_OPENAI_API_KEY ?? '-')).toBe(false);
+        expect(environment.includes(emulator.env.IDENTITY_HEADER ?? '-')).toBe(false);
+      }
+    } finally {
+      release();
+      emulator.setScript(sampleSiteScript);
+      vi.stubEnv('AZURE_OPENAI_API_KEY', undefined);
+    }
+  });
+
   test('abort and timeout stop the local browser too', async () => {
     const bot = new BrowsingBot({
       model: 'azure-openai/gpt-4o',
       env: { ...emulator.env, ...emulator.keyEnv },
       runner: 'local',
+      allowHosts: [site.host],
     });
     const controller = new AbortController();
     emulator.inject({ delayMs: 1_000 }, { times: 10, kinds: ['azure-openai'] });
@@ -111,6 +173,7 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
       model: 'azure-openai/gpt-4o',
       env: { ...emulator.env, ...emulator.keyEnv },
       runner: 'local',
+      allowHosts: [site.host],
     });
     const asRoot = process.getuid?.() === 0;
     const defaults: string[] = [];
@@ -135,11 +198,25 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
   });
 
   test.skipIf(process.getuid?.() !== 0)(
-    `as an unprivileged user the local runner keeps Chromium's own sandbox${process.getuid?.() === 0 ? '' : ' (skipped: the test drops privileges from root)'}`,
-    async () => {
+    `as an unprivileged user the local runner keeps Chromium's own sandbox and the host rule${process.getuid?.() === 0 ? '' : ' (skipped: the test drops privileges from root)'}`,
+    async (context) => {
       const nobody = { uid: 65534, gid: 65534 };
+      // What nobody runs is staged in a world-readable temporary folder: the checkout may sit
+      // under a folder nobody cannot traverse (a home of mode 0700, a clone under mktemp -d).
+      const staged = await stageForUser('test/local-runner-child.mjs', nobody);
+      if ('skip' in staged) {
+        context.skip(staged.skip);
+        return;
+      }
       const home = mkdtempSync(join(tmpdir(), 'bots-nobody-'));
       spawnSync('chown', [`${nobody.uid}:${nobody.gid}`, home]);
+      const secret = await startSecretService();
+      const attack = await startAttackSite(secret.port);
+      emulator.setScript((request) =>
+        request.messages.some((message) => message.content.includes(attack.url))
+          ? attackScript(attack)(request)
+          : sampleSiteScript(request),
+      );
       try {
         // Whether Chromium's sandbox starts for this user on this machine (user namespaces).
         const probe = spawnSync(
@@ -161,27 +238,37 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
           },
         );
         const sandboxWorks = probe.stdout.includes('sandbox-probe');
-        const child = spawn(
-          process.execPath,
-          [
-            fileURLToPath(new URL('../test/local-runner-child.mjs', import.meta.url)),
-            `On the site ${site.url} find the shelf of the book "Dune".`,
-          ],
-          {
-            ...nobody,
-            env: {
-              PATH: process.env['PATH'],
-              HOME: home,
-              TMPDIR: home,
-              BOTS_TEST_ENV: JSON.stringify({ ...emulator.env, ...emulator.keyEnv }),
-            },
-            stdio: ['ignore', 'pipe', 'pipe'],
+        const child = spawn(process.execPath, [staged.script], {
+          ...nobody,
+          cwd: staged.folder,
+          env: {
+            PATH: process.env['PATH'],
+            HOME: home,
+            TMPDIR: home,
+            BOTS_TEST_ENV: JSON.stringify({ ...emulator.env, ...emulator.keyEnv }),
+            BOTS_TEST_RUNS: JSON.stringify([
+              {
+                task: `On the site ${site.url} find the shelf of the book "Dune".`,
+                allowHosts: [site.host],
+              },
+              { task: `Look at ${attack.url}`, allowHosts: [attack.host] },
+            ]),
           },
-        );
-        // Chromium's command lines while the task runs, as the kernel has them.
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        // The command lines of the Chromium processes this child started (its process tree
+        // only: another Chromium of the same user elsewhere on the machine is not ours).
         const commandLines = new Set<string>();
         const watcher = setInterval(() => {
-          for (const line of chromiumCommandLines(nobody.uid)) commandLines.add(line);
+          for (const pid of processTree(child.pid ?? -1)) {
+            try {
+              const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+              const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+              if (/chrom/i.test(line.split(' ')[0] ?? '')) commandLines.add(`${uid} ${line}`);
+            } catch {
+              // the process ended meanwhile
+            }
+          }
         }, 100);
         let stdout = '';
         let stderr = '';
@@ -193,48 +280,48 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
         });
         const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
         clearInterval(watcher);
+        expect(code, stderr).toBe(0);
         expect(
           commandLines.size,
           'Chromium was seen running as the unprivileged user',
         ).toBeGreaterThan(0);
-        expect(code, stderr).toBe(0);
-        const { result, progress, uid } = JSON.parse(stdout) as {
-          result: { status: string; result?: string };
-          progress: string[];
+        for (const line of commandLines) expect(line.startsWith(`${nobody.uid} `), line).toBe(true);
+        const { results, uid } = JSON.parse(stdout) as {
+          results: {
+            result: { status: string; result?: string; refusedRequests: { target: string }[] };
+            progress: string[];
+          }[];
           uid: number;
         };
         expect(uid).toBe(nobody.uid);
-        expect(result).toMatchObject({
+        const [shelf, attacked] = results;
+        expect(shelf?.result).toMatchObject({
           status: 'success',
           result: 'The book "Dune" is on shelf B-42.',
         });
+        // The host rule holds for an unprivileged user too: no other service of this machine.
+        expect(attacked?.result.status).toBe('success');
+        expect(attacked?.result.result).toContain('ATTACK DONE');
+        expect(attacked?.result.result).not.toContain('REACHED');
+        expect(attacked?.result.result).not.toContain(secret.secret);
+        expect(secret.hits).toEqual([]);
+        expect(secret.datagrams).toBe(0);
+        const progress = shelf?.progress.join('\n') ?? '';
         if (sandboxWorks) {
-          expect(progress.join('\n')).toContain("Chromium's own sandbox on)");
-          expect(progress.join('\n')).not.toContain('does not start here');
+          expect(progress).toContain("Chromium's own sandbox on)");
+          expect(progress).not.toContain('does not start here');
           expect([...commandLines].filter((line) => line.includes('--no-sandbox'))).toEqual([]);
         } else {
           // No user namespaces here: the run goes on without the sandbox, and says so.
-          expect(progress.join('\n')).toContain("Chromium's own sandbox does not start here");
+          expect(progress).toContain("Chromium's own sandbox does not start here");
         }
       } finally {
+        emulator.setScript(sampleSiteScript);
+        await attack.close();
+        await secret.close();
+        staged.remove();
         rmSync(home, { recursive: true, force: true });
       }
     },
   );
 });
-
-/** Command lines of the Chromium processes of a user (from /proc). */
-function chromiumCommandLines(uid: number): string[] {
-  const lines: string[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      if (!new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(status)) continue;
-      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      if (/chrom/i.test(commandLine.split(' ')[0] ?? '')) lines.push(commandLine);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return lines;
-}

@@ -1,50 +1,26 @@
-import { type ChatModel, createChatModel, parseModel } from '@bots/providers';
-import {
-  type BrowserTaskOptions,
-  type Env,
-  pick,
-  type RunExit,
-  type RunState,
-} from './browser-task-options.js';
-import { resolveCredentials, resolveModelString } from './credentials.js';
-import type { OutputCollector } from './output-collector.js';
+import type { RunExit } from './browser-task-options.js';
+import type { RunContext } from './run-context.js';
+import { localChromiumPath } from './runner-choice.js';
 
-/** Runs the agent in this process with the host's Chromium (no container). */
-export async function runLocally(
-  task: string,
-  options: BrowserTaskOptions,
-  env: Env,
-  signal: AbortSignal,
-  collector: OutputCollector,
-  base: RunState,
-  started: number,
-): Promise<RunExit> {
-  let model: ChatModel;
-  if (options.model !== undefined && typeof options.model !== 'string') {
-    model = options.model;
-  } else {
-    const modelString = resolveModelString(options, env);
-    const credentials =
-      parseModel(modelString).provider === 'azure-openai'
-        ? await resolveCredentials(options, env)
-        : undefined;
-    base.auth = credentials?.auth ?? 'key';
-    model = await createChatModel(modelString, {
-      env,
-      ...(credentials?.tokenProvider ? { tokenProvider: credentials.tokenProvider } : {}),
-    });
-  }
+/**
+ * Runs the agent in this process with the host's Chromium (no container). Its browser goes
+ * through a network guard of its own that enforces the same host rule as the docker runner's.
+ */
+export async function runLocally(context: RunContext): Promise<RunExit> {
+  const { options, collector, state } = context;
   const { runBrowserAgent } = await import('./agent/browser-agent.js');
-  base.timings.startedMs = Date.now() - started;
+  await context.model.preflight();
+  state.timings.startedMs = Date.now() - context.started;
   const outcome = await runBrowserAgent({
-    task,
-    model,
+    task: context.task,
+    model: context.model.model,
     emit: (line) => collector.line(line),
-    executablePath: options.executablePath ?? pick(env, 'CHROMIUM_PATH') ?? '/usr/bin/chromium',
+    executablePath: localChromiumPath({ ...options, env: context.env }),
     // No container around the browser here: keep Chromium's own sandbox (it refuses root).
     chromiumSandbox: options.chromiumSandbox ?? process.getuid?.() !== 0,
-    signal,
-    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+    signal: context.signal,
+    allowHosts: context.rule.entries.map((entry) => entry.text),
+    onRefused: (refused) => collector.record(refused),
     ...(options.maxSteps ? { maxSteps: options.maxSteps } : {}),
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
   });

@@ -2,6 +2,7 @@ import { redact } from '@bots/auth';
 import type { Step } from '@bots/core';
 import { type AgentStepLine, parseStepLine } from './agent-output.js';
 import { type BrowserTaskOptions, errorOf } from './browser-task-options.js';
+import { type RefusedRequest, refusedLine } from './network-guard.js';
 
 /** Collects the agent's lines into steps, progress and the final answer. */
 export class OutputCollector {
@@ -11,6 +12,7 @@ export class OutputCollector {
   iterations = 0;
   firstPageMs: number | undefined;
   finalError: { name: string; message: string } | undefined;
+  readonly refused: RefusedRequest[] = [];
   constructor(
     private readonly started: number,
     private readonly options: BrowserTaskOptions,
@@ -32,6 +34,17 @@ export class OutputCollector {
     } catch {
       // A listener's error does not stop the task.
     }
+  }
+
+  /** A request the host rule refused: kept for the result, and a progress line. */
+  refusal(refused: RefusedRequest): void {
+    this.record(refused);
+    this.line(refusedLine(refused));
+  }
+
+  /** Keeps a refused request for the result (its line was printed already). */
+  record(refused: RefusedRequest): void {
+    if (this.refused.length < 200) this.refused.push(refused);
   }
 
   private step(line: AgentStepLine): void {

@@ -1,31 +1,39 @@
 import { ConfigurationError, redact } from '@bots/auth';
 import type { BotResult } from '@bots/core';
 import { parseFinalResult } from './agent-output.js';
+import { prepareBrowserModel } from './browser-model.js';
 import {
+  type BrowserRunner,
   type BrowserTaskOptions,
   type BrowserTaskResult,
+  checkBrowserTaskOptions,
   type Env,
   errorOf,
+  type RunState,
 } from './browser-task-options.js';
 import { runInDocker } from './docker-runner.js';
 import { runLocally } from './local-runner.js';
 import { OutputCollector } from './output-collector.js';
+import { chooseBrowserRunner } from './runner-choice.js';
 
 export type {
   BrowserRunner,
+  BrowserRunnerChoice,
   BrowserTaskOptions,
   BrowserTaskResult,
 } from './browser-task-options.js';
 
 /**
  * Runs one browser task and returns the same result shape as the bots of `@bots/core`. Never
- * throws for configuration, model, browser or container failures (they are in the result);
- * rejects only for invalid arguments (an empty task, an unknown runner).
+ * throws for configuration found when the run starts, model, browser or container failures (they
+ * are in the result); rejects with a `ConfigurationError` only for invalid arguments (an empty
+ * task, an option of the wrong type or value, a bad `allowHosts` entry), before anything starts.
  *
- * Docker runner: the token provider is called right before the container starts and its token
- * injected as `AZURE_OPENAI_AD_TOKEN`; the container asks the host's token channel (loopback,
- * random port, per-run secret) for a fresh token before it expires or after a 401. The container
- * is removed on every path (success, failure, abort, timeout, process exit and signals).
+ * The runner is the browser image in Docker when an engine answers, else this host's Chromium
+ * (`runner: 'auto'`); the first progress line says which and why. Either way this process makes
+ * the model calls (the container gets no token and no key) and every request of the browser goes
+ * through a network guard that enforces the host rule of `allowHosts`. The container has no
+ * network and is removed on every path (success, failure, abort, timeout, process exit, signals).
  */
 export async function runBrowserTask(
   task: string,
@@ -33,9 +41,7 @@ export async function runBrowserTask(
 ): Promise<BrowserTaskResult> {
   if (typeof task !== 'string' || task.trim() === '')
     throw new ConfigurationError('The browser task is empty: say what to do in the browser.');
-  const runner = options.runner ?? 'docker';
-  if (runner !== 'docker' && runner !== 'local')
-    throw new ConfigurationError(`Unknown runner "${String(runner)}": use "docker" or "local".`);
+  const { rule } = checkBrowserTaskOptions(options, 'runBrowserTask options');
   const started = Date.now();
   const env: Env = options.env ?? process.env;
   const collector = new OutputCollector(started, options);
@@ -54,12 +60,10 @@ export async function runBrowserTask(
           why ??= 'timeout';
           controller.abort(new Error('timeout'));
         }, options.timeoutMs);
-  const base = {
-    runner,
-    timings: {} as BrowserTaskResult['timings'],
-    auth: 'token' as 'token' | 'key',
-    tokenRefreshes: 0,
-  };
+  let runner: BrowserRunner = options.runner === 'docker' ? 'docker' : 'local';
+  let runnerReason = '';
+  const state: RunState = { timings: {}, auth: 'none', tokenRefreshes: 0 };
+  let tokenRefreshes = () => 0;
   const finish = (outcome: {
     status: BotResult['status'];
     result?: string;
@@ -72,9 +76,13 @@ export async function runBrowserTask(
     iterations: collector.iterations,
     usage: collector.usage,
     durationMs: Date.now() - started,
-    ...base,
+    runner,
+    runnerReason,
+    auth: state.auth,
+    tokenRefreshes: tokenRefreshes(),
+    refusedRequests: [...collector.refused],
     timings: {
-      ...base.timings,
+      ...state.timings,
       ...(collector.firstPageMs === undefined ? {} : { firstPageMs: collector.firstPageMs }),
     },
   });
@@ -93,8 +101,31 @@ export async function runBrowserTask(
         });
   try {
     if (controller.signal.aborted) return interrupted();
+    const choice = await chooseBrowserRunner({
+      env,
+      ...(options.runner ? { runner: options.runner } : {}),
+      ...(options.docker ? { docker: options.docker } : {}),
+      ...(options.executablePath ? { executablePath: options.executablePath } : {}),
+    });
+    runner = choice.runner;
+    runnerReason = choice.reason;
+    collector.line(`Browser runner: ${choice.reason}`);
+    const model = await prepareBrowserModel(options, env);
+    state.auth = model.auth;
+    tokenRefreshes = () => model.tokenRefreshes;
+    if (controller.signal.aborted) return interrupted();
     const run = runner === 'docker' ? runInDocker : runLocally;
-    const exit = await run(task, options, env, controller.signal, collector, base, started);
+    const exit = await run({
+      task,
+      options,
+      env,
+      rule,
+      model,
+      signal: controller.signal,
+      collector,
+      state,
+      started,
+    });
     if (why) return interrupted();
     const output = collector.lines.join('\n');
     const answer = parseFinalResult(output);
@@ -112,15 +143,18 @@ export async function runBrowserTask(
   } catch (error) {
     if (why) return interrupted();
     // Like the bots of @bots/core: a configuration problem found when the run starts (no
-    // credential, no endpoint, a model the runner cannot use) is a failed run with a
-    // ConfigurationError that says what to set; only invalid arguments reject.
+    // credential, no endpoint, no browser to run) is a failed run with a ConfigurationError that
+    // says what to set; only invalid arguments reject.
     const name = error instanceof Error && error.name !== 'Error' ? error.name : 'BrowserTaskError';
+    if (!runnerReason && name === 'ConfigurationError')
+      runnerReason = error instanceof Error ? redact(error.message) : '';
     return finish({
       status: 'failed',
       error: errorOf(name, error instanceof Error ? error.message : String(error)),
     });
   } finally {
     if (timer) clearTimeout(timer);
+    controller.abort(new Error('The browser task ended.'));
     options.signal?.removeEventListener('abort', onUserAbort);
   }
 }

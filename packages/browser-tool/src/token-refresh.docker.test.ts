@@ -1,10 +1,14 @@
+import { PassThrough } from 'node:stream';
+import { tokenProviderFromEnv } from '@bots/auth';
 import { type Emulator, startEmulator } from '@bots/emulator';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { describeWhen, dockerAvailability } from '../test/availability.js';
 import { browserContainers } from '../test/docker-support.js';
 import { ensureBrowserImage } from './browser-image.js';
 import { BrowsingBot } from './browsing-bot.js';
 import { type SampleSite, sampleSiteScript, startSampleSite } from './testing/index.js';
+import { startTokenChannel } from './token-channel.js';
 
 const availability = await dockerAvailability();
 
@@ -16,13 +20,14 @@ describeWhen(
   () => {
     let emulator: Emulator;
     let site: SampleSite;
+    let image: string;
 
     beforeAll(async () => {
       emulator = await startEmulator({ script: sampleSiteScript, tokenLifetimeSeconds: 3 });
       vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
       vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
       site = await startSampleSite();
-      await ensureBrowserImage();
+      image = await ensureBrowserImage({ pruneOld: false });
     }, 900_000);
     afterAll(async () => {
       vi.unstubAllEnvs();
@@ -36,6 +41,8 @@ describeWhen(
       const bot = new BrowsingBot({
         model: 'azure-openai/gpt-4o',
         env: { ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' },
+        runner: 'docker',
+        allowHosts: [site.host],
       });
       const result = await bot.run(`On the site ${site.url} find the shelf of the book "Dune".`, {
         timeoutMs: 120_000,
@@ -55,7 +62,7 @@ describeWhen(
       }
       const tokenIds = new Set(calls.map((call) => call.auth?.tokenId));
       expect(tokenIds.size).toBeGreaterThanOrEqual(3);
-      // Fresh tokens reached the container through the channel, not by a new container.
+      // The container never held one: this process used fresh tokens as the old ones neared expiry.
       expect(result.tokenRefreshes).toBeGreaterThanOrEqual(2);
       expect(
         emulator.requests
@@ -68,26 +75,83 @@ describeWhen(
       );
     });
 
-    test('without the channel (one injected token, as the reference did) the same task fails with 401', async () => {
+    /** The image run by hand, as a user would: `docker run -e AZURE_OPENAI_AD_TOKEN=... image "task"`. */
+    async function runImageByHand(env: string[]): Promise<{ code: number; output: string }> {
+      const docker = new Docker();
+      const container = await docker.createContainer({
+        Image: image,
+        Cmd: [`On the site ${site.url} find the shelf of the book "Dune".`],
+        Env: ['HOME=/tmp', `BROWSER_ALLOW_HOSTS=${site.host}`, ...env],
+        User: '65534:65534',
+        Labels: { 'bots.browser': '1', 'bots.pid': String(process.pid) },
+        // The engine here has no bridge network: the host's, to reach the emulator on loopback.
+        HostConfig: {
+          NetworkMode: 'host',
+          CapDrop: ['ALL'],
+          ReadonlyRootfs: true,
+          Tmpfs: { '/tmp': 'rw,size=512m' },
+          ShmSize: 256 * 1024 ** 2,
+          Init: true,
+        },
+      });
+      try {
+        await container.start();
+        const { StatusCode } = (await container.wait()) as { StatusCode: number };
+        const stdout = new PassThrough();
+        const stderr = new PassThrough();
+        let output = '';
+        for (const stream of [stdout, stderr])
+          stream.on('data', (chunk: Buffer) => {
+            output += chunk.toString('utf8');
+          });
+        const logs = await container.logs({ stdout: true, stderr: true, follow: true });
+        await new Promise<void>((resolve) => {
+          docker.modem.demuxStream(logs, stdout, stderr);
+          logs.on('end', () => resolve());
+        });
+        return { code: StatusCode, output };
+      } finally {
+        await container.remove({ force: true });
+      }
+    }
+
+    test('compatible mode: the image run by hand with AZURE_OPENAI_AD_TOKEN lives through the token channel, and dies without it', async () => {
+      const provider = await tokenProviderFromEnv({
+        env: { ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' },
+        provider: 'azure-openai',
+      });
+      if (!provider) throw new Error('azure_ad gave no token provider');
+      const settings = [
+        `AZURE_OPENAI_ENDPOINT=${emulator.env.OPEN_AI_END_POINT}`,
+        `AZURE_OPENAI_API_VERSION=${emulator.env.OPEN_AI_API_VERSION}`,
+        'AZURE_OPENAI_DEPLOYMENT_NAME=gpt-4o',
+      ];
+      const channel = await startTokenChannel(provider);
+      try {
+        emulator.inject({ delayMs: 2_500 }, { times: 5, kinds: ['azure-openai'] });
+        const lived = await runImageByHand([
+          ...settings,
+          `AZURE_OPENAI_AD_TOKEN=${await provider()}`,
+          `BOTS_TOKEN_ENDPOINT=${channel.url}`,
+          `BOTS_TOKEN_SECRET=${channel.secret}`,
+        ]);
+        expect(lived.output).toMatch(/^Final Result: The book "Dune" is on shelf B-42\.$/m);
+        expect(lived.code).toBe(0);
+        expect(channel.stats.served).toBeGreaterThanOrEqual(2);
+      } finally {
+        await channel.close();
+      }
+      emulator.clearFaults();
       emulator.inject({ delayMs: 2_500 }, { times: 5, kinds: ['azure-openai'] });
       emulator.requests.clear();
-      const bot = new BrowsingBot({
-        model: 'azure-openai/gpt-4o',
-        env: { ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' },
-        tokenRefresh: false,
-      });
-      const result = await bot.run(`On the site ${site.url} find the shelf of the book "Dune".`, {
-        timeoutMs: 120_000,
-      });
+      // One injected token and no channel, as the reference did: the task dies with the token.
+      const died = await runImageByHand([...settings, `AZURE_OPENAI_AD_TOKEN=${await provider()}`]);
       emulator.clearFaults();
-      // The 401 makes the container ask for a fresh token, and there is no channel to ask.
-      expect(result.status).toBe('failed');
-      expect(result.error?.name).toMatch(/AuthenticationError$/);
-      expect(result.error?.message).toMatch(/no token channel/);
+      expect(died.code).toBe(1);
+      expect(died.output).toMatch(/^Final Error: \w*AuthenticationError: .*no token channel/m);
       const rejected = emulator.requests
         .ofKind('azure-openai')
         .filter((call) => call.auth?.accepted === false);
-      expect(rejected.length).toBeGreaterThan(0);
       expect(rejected[0]?.auth?.reason).toMatch(/expired/);
       expect(await browserContainers()).toEqual([]);
     });

@@ -14,6 +14,9 @@ export default async function setup(): Promise<void> {
   const started = Date.now();
   const tag = await ensureBrowserImage({
     docker,
+    // The engine may be shared (this project's CI machines run several checkouts): never remove
+    // an image another checkout built.
+    pruneOld: false,
     onProgress: (line) => {
       if (/^(Building|Built|Step \d+\/\d+)/.test(line))
         process.stderr.write(`[browser image] ${line}\n`);

@@ -6,6 +6,8 @@ const env = JSON.parse(process.env.BOTS_TEST_ENV ?? '{}');
 await runBrowserTask(process.argv[2] ?? '', {
   model: 'azure-openai/gpt-4o',
   env,
+  runner: 'docker',
+  allowHosts: [process.env.BOTS_TEST_ALLOW ?? ''].filter(Boolean),
   onStep: () => process.stdout.write('STEP\n'),
 });
 process.stdout.write('FINISHED\n');

@@ -4,6 +4,8 @@ import {
   type BrowserTaskOptions,
   type BrowserTaskResult,
   ensureBrowserImage,
+  hostsNamedIn,
+  parseHostRule,
   runBrowserTask,
 } from '@bots/browser-tool';
 import {
@@ -41,12 +43,14 @@ import { requestLogSummary } from './demo.js';
 /** The deployment name the offline run asks the emulator for (any name is served). */
 const OFFLINE_MODEL = 'azure-openai/gpt-4o-mini';
 
-/** A host name (`example.com`, `*.example.com`) or `*`. */
-function hostName(raw: string, flagName: string): string {
+/** One entry of the browser's host rule: `example.com`, `*.example.com`, `host:port`, `*`. */
+function hostEntry(raw: string, flagName: string): string {
   const host = raw.trim();
-  if (host !== '*' && !/^[\w*-]+(\.[\w*-]+)*$/.test(host)) {
+  try {
+    parseHostRule([host], flagName);
+  } catch (error) {
     throw new ConfigurationError(
-      `${flagName} takes a host name such as example.com (or * for any), but got ${JSON.stringify(raw)}.`,
+      `${flagName} takes a host name such as example.com, host:port (127.0.0.1:8080 for one service of this machine) or * (any public host), but got ${JSON.stringify(raw)}: ${(error as Error).message}`,
     );
   }
   return host;
@@ -56,7 +60,7 @@ const spec = {
   name: 'browse',
   summary: 'a browser agent does the task in Chromium (without --model: offline, on a sample site)',
   description:
-    "A browser agent does the task in Chromium: in the browser image when a Docker engine answers (built on first use), else with this host's Chromium. The browser resolves only loopback, the hosts of the URLs in the task and the hosts of --allow-host. Without --model it runs offline: a local emulator plays Entra ID and Azure OpenAI with scripted replies, on a small sample site served on loopback.",
+    "A browser agent does the task in Chromium: in the browser image when a Docker engine answers (built on first use), else with this host's Chromium. The browser reaches only the sites of the URLs in the task and those of --allow-host (loopback by host and port; never private or link-local addresses through a wildcard). Without --model it runs offline: a local emulator plays Entra ID and Azure OpenAI with scripted replies, on a small sample site served on loopback.",
   arguments: [
     {
       name: 'task',
@@ -86,8 +90,8 @@ const spec = {
     'allow-host': list({
       argument: '<host>',
       description:
-        "a host name the browser may resolve besides loopback and the hosts of the task's URLs (* for any); repeatable",
-      parse: hostName,
+        "a site the browser may reach besides those of the task's URLs: example.com, 127.0.0.1:8080 (one service of this machine), * (any public host); repeatable",
+      parse: hostEntry,
     }),
     'build-image': flag(
       'build the browser image now and print its tag (else it is built on first use)',
@@ -242,13 +246,14 @@ async function browseCommand(context: CommandContext): Promise<number> {
       env = context.env;
       task = given as string;
     }
-    const allowHosts = [...new Set([...flags.allowHosts, ...hostsInTask(task)])];
+    // The sites the user typed in the task (loopback ones with their port), and --allow-host.
+    const allowHosts = [...new Set([...flags.allowHosts, ...hostsNamedIn(task)])];
 
     context.stderr(`bots: browser: ${reason}\n`);
     context.stderr(`bots: model: ${model}\n`);
     if (allowHosts.length > 0)
-      context.stderr(`bots: the browser may resolve: ${allowHosts.join(', ')} (and loopback)\n`);
-    else context.stderr('bots: the browser may resolve loopback only (--allow-host adds hosts)\n');
+      context.stderr(`bots: the browser may reach: ${allowHosts.join(', ')} (nothing else)\n`);
+    else context.stderr('bots: the browser may reach nothing (--allow-host adds hosts)\n');
     let image: string | undefined;
     if (runner === 'docker') image = await prepareBrowserImage(context);
     context.signal.throwIfAborted();
@@ -271,7 +276,7 @@ async function browseCommand(context: CommandContext): Promise<number> {
     if (result.timings.firstPageMs !== undefined) {
       const refreshes =
         runner === 'docker' && result.auth === 'token'
-          ? `; ${result.tokenRefreshes} fresh token${result.tokenRefreshes === 1 ? '' : 's'} fetched by the container`
+          ? `; ${result.tokenRefreshes} fresh token${result.tokenRefreshes === 1 ? '' : 's'} used (the container holds none)`
           : '';
       context.stderr(
         `bots: first page loaded ${result.timings.firstPageMs} ms after the start${refreshes}\n`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chromiumFlags, hostResolverRules } from '../launch-flags.js';
+import { chromiumFlags } from '../launch-flags.js';
 import { parseBrowserCommand } from './browser-actions.js';
 
 describe('parseBrowserCommand', () => {
@@ -32,16 +32,23 @@ describe('parseBrowserCommand', () => {
 });
 
 describe('launch flags', () => {
-  it('resolve nothing but loopback and the allowed hosts', () => {
-    expect(hostResolverRules()).toBe(
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+  it('send every request through the network guard, loopback and link-local included', () => {
+    const flags = chromiumFlags({ proxyServer: 'http://127.0.0.1:4567' });
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        '--headless',
+        '--no-sandbox',
+        '--disable-quic',
+        '--proxy-server=http://127.0.0.1:4567',
+        '--proxy-bypass-list=<-loopback>',
+        '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+      ]),
     );
-    expect(hostResolverRules(['example.com'])).toContain('EXCLUDE example.com');
-    expect(hostResolverRules(['*'])).toBeUndefined();
-    expect(chromiumFlags()).toEqual(
-      expect.arrayContaining(['--headless', '--no-sandbox', '--disable-quic']),
-    );
-    const sandboxed = chromiumFlags({ chromiumSandbox: true });
+    const sandboxed = chromiumFlags({
+      proxyServer: 'http://127.0.0.1:4567',
+      chromiumSandbox: true,
+    });
     expect(sandboxed).not.toContain('--no-sandbox');
     expect(sandboxed).toEqual(expect.arrayContaining(['--headless', '--disable-quic']));
   });

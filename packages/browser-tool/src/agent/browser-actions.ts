@@ -102,10 +102,17 @@ export async function performAction(
     case 'select':
       await element(action.element).selectOption({ label: action.option }, { timeout: timeoutMs });
       return;
-    case 'press':
-      await page.keyboard.press(action.key);
+    case 'press': {
+      // Through the focused element, so that playwright waits for a navigation the key starts
+      // (Enter submitting a form): page.keyboard.press returns before that navigation, and the
+      // page read next would be the old one.
+      const focused = page.locator('*:focus');
+      if ((await focused.count()) > 0)
+        await focused.first().press(action.key, { timeout: timeoutMs });
+      else await page.keyboard.press(action.key);
       await settle(page, timeoutMs);
       return;
+    }
     case 'scroll':
       await page.mouse.wheel(0, action.direction === 'down' ? 800 : -800);
       return;

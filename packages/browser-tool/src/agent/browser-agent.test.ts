@@ -10,14 +10,19 @@ import { runBrowserAgent } from './browser-agent.js';
 describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), () => {
   let server: Server;
   let url: string;
+  let allowHosts: string[];
   beforeAll(async () => {
     server = createServer((request, response) => {
       const path = new URL(request.url ?? '/', 'http://x');
       response.writeHead(200, { 'content-type': 'text/html' });
       if (path.pathname === '/order') {
-        response.end(
-          `<title>Order</title><p>Ordered ${path.searchParams.get('q')} in ${path.searchParams.get('color')}</p>`,
-        );
+        // The form's result comes late, as on a loaded machine: the agent must wait for the
+        // navigation that Enter started, not read the form page again.
+        setTimeout(() => {
+          response.end(
+            `<title>Order</title><p>Ordered ${path.searchParams.get('q')} in ${path.searchParams.get('color')}</p>`,
+          );
+        }, 800);
         return;
       }
       response.end(`<title>Form</title><form action="/order">
@@ -27,6 +32,7 @@ describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), (
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    allowHosts = [new URL(url).host];
   });
   afterAll(() => {
     server?.close();
@@ -54,6 +60,7 @@ describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), (
       model,
       emit: (line) => lines.push(line),
       executablePath: CHROMIUM,
+      allowHosts,
       actionTimeoutMs: 2_000,
     });
     expect(outcome).toMatchObject({ status: 'success', answer: 'Ordered tea in Blue' });
@@ -69,7 +76,15 @@ describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), (
       exitCode: 1,
       output: expect.stringMatching(/unknown command "dance"/),
     });
-    expect(byCommand['press Enter']?.output).toMatch(/Ordered tea in Blue/);
+    // Enter submitted the form: the step waited for that navigation and read the new page (it
+    // used to read the page while it was being replaced: "Execution context was destroyed").
+    expect(byCommand['press Enter']).toMatchObject({
+      exitCode: 0,
+      url: `${url}order?q=tea&color=Blue`,
+      output: expect.stringMatching(
+        /^URL: .*\/order\?q=tea&color=Blue\nTitle: Order\nText:\nOrdered tea in Blue/,
+      ),
+    });
     expect(byCommand.back?.url).toBe(url);
     expect(byCommand.read?.output).toMatch(/Bottom of the page/);
     expect(steps.some((step) => step.kind === 'format-error')).toBe(true);
@@ -109,6 +124,7 @@ describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), (
         if (line.startsWith('Browser started')) events.push('browser started');
       },
       executablePath: CHROMIUM,
+      allowHosts,
     });
     expect(outcome.status).toBe('success');
     // Sequential start would have the browser up before the model is asked anything.

@@ -3,7 +3,14 @@ import { correctiveMessage, parseReply, REPLY_SHAPE } from '@bots/core';
 import type { ChatMessage, ChatModel } from '@bots/providers';
 import type { Browser, Page } from 'playwright-core';
 import { type AgentStepLine, FINAL_RESULT_MARKER, formatStepLine } from '../agent-output.js';
-import { chromiumFlags } from '../launch-flags.js';
+import { parseHostRule } from '../host-rule.js';
+import { chromiumEnvironment, chromiumFlags } from '../launch-flags.js';
+import {
+  type NetworkGuard,
+  type RefusedRequest,
+  refusedLine,
+  startNetworkGuard,
+} from '../network-guard.js';
 import { BROWSER_COMMANDS, parseBrowserCommand, performAction } from './browser-actions.js';
 import { describeSnapshot, snapshotPage } from './page-snapshot.js';
 
@@ -17,8 +24,19 @@ export interface BrowserAgentOptions {
   emit: (line: string) => void;
   /** Chromium binary (default `/usr/bin/chromium`). */
   executablePath?: string;
-  /** Host names Chromium may resolve besides loopback (`['*']`: any). */
+  /**
+   * The host rule's entries (see `HostRule`): what pages may reach. Enforced by a network guard
+   * this agent starts for its browser, unless `proxyServer` names one that runs elsewhere.
+   */
   allowHosts?: readonly string[];
+  /**
+   * A network guard that already enforces the host rule (the docker runner's, on the host,
+   * reached through the container's relay): `http://127.0.0.1:<port>`. `allowHosts` is then
+   * not used here.
+   */
+  proxyServer?: string;
+  /** Each request the agent's own network guard refused (not called with `proxyServer`). */
+  onRefused?: (refused: RefusedRequest) => void;
   /** Most model calls (default 20). */
   maxSteps?: number;
   /** Sampling temperature (provider default when omitted). */
@@ -78,6 +96,7 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
   const emit = (line: string) => options.emit(redact(line));
   const signal = options.signal;
   let browser: Browser | undefined;
+  let guard: NetworkGuard | undefined;
   const onAbort = () => void browser?.close().catch(() => undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
   let index = 0;
@@ -87,6 +106,19 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
   let launched = false;
   try {
     if (signal?.aborted) throw abortError(signal);
+    let proxyServer = options.proxyServer;
+    if (!proxyServer) {
+      guard = await startNetworkGuard({
+        rule: parseHostRule(options.allowHosts ?? []),
+        listen: { port: 0 },
+        onRefused: (refused) => {
+          emit(refusedLine(refused));
+          options.onRefused?.(refused);
+        },
+      });
+      proxyServer = guard.proxyUrl ?? '';
+    }
+    const proxy = proxyServer;
     launching = (async () => {
       const { chromium } = await import('playwright-core');
       const launchStarted = Date.now();
@@ -95,7 +127,9 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
         chromium.launch({
           executablePath: options.executablePath ?? '/usr/bin/chromium',
           headless: true,
-          args: chromiumFlags({ allowHosts: options.allowHosts, chromiumSandbox }),
+          args: chromiumFlags({ proxyServer: proxy, chromiumSandbox }),
+          // Not this process's environment (keys, IDENTITY_HEADER, ...): what Chromium needs.
+          env: chromiumEnvironment(process.env),
           // playwright adds --no-sandbox itself unless told otherwise.
           chromiumSandbox,
           timeout: 60_000,
@@ -255,8 +289,12 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
     signal?.removeEventListener('abort', onAbort);
     const close = () => browser?.close().catch(() => undefined);
     // A browser still starting (the model answered, or failed, first) is closed once it is up.
-    if (launching && !launched) void launching.then(close, close);
-    else await close();
+    const closeGuard = () => guard?.close();
+    if (launching && !launched) void launching.then(close, close).then(closeGuard, closeGuard);
+    else {
+      await close();
+      await closeGuard();
+    }
   }
 }
 

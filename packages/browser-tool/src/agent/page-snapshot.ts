@@ -16,6 +16,19 @@ export const ELEMENT_ATTRIBUTE = 'data-bots-id';
  * and returns the visible text and one line per element. Runs in the page.
  */
 export async function snapshotPage(page: Page, maxTextChars: number): Promise<PageSnapshot> {
+  try {
+    return await readPage(page, maxTextChars);
+  } catch (error) {
+    // A navigation replaced the document while it was read (a script's redirect, a late form
+    // result): read the new one once it has loaded.
+    if (!/Execution context was destroyed|navigat/i.test(String((error as Error)?.message)))
+      throw error;
+    await page.waitForLoadState('domcontentloaded', { timeout: 10_000 }).catch(() => undefined);
+    return readPage(page, maxTextChars);
+  }
+}
+
+async function readPage(page: Page, maxTextChars: number): Promise<PageSnapshot> {
   const data = await page.evaluate(
     ({ attribute, maxChars }) => {
       const selector =

@@ -15,6 +15,11 @@ function page(title: string, body: string): string {
 /** The running sample site. */
 export interface SampleSite {
   url: string;
+  /**
+   * `127.0.0.1:<port>`: the `allowHosts` entry that opens this site (and no other service of this
+   * machine) to the browser.
+   */
+  host: string;
   /** Paths requested so far, in order. */
   visits: string[];
   close(): Promise<void>;
@@ -76,6 +81,7 @@ export async function startSampleSite(): Promise<SampleSite> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
+    host: `127.0.0.1:${port}`,
     visits,
     close: () =>
       new Promise<void>((resolve) => {
