@@ -1,4 +1,4 @@
-import { redact } from '@bots/auth';
+import { redactForModel } from '@bots/auth';
 
 /** Prefix of the agent's machine-readable step lines on stdout (one JSON object after it). */
 export const STEP_LINE_PREFIX = '[browser-step] ';
@@ -21,9 +21,9 @@ export interface AgentStepLine {
   usage?: { inputTokens: number; outputTokens: number };
 }
 
-/** Formats a step for stdout (redacted). */
+/** Formats a step for stdout (the library's secrets masked; page text is the user's data). */
 export function formatStepLine(step: AgentStepLine): string {
-  return STEP_LINE_PREFIX + redact(JSON.stringify(step));
+  return STEP_LINE_PREFIX + redactForModel(JSON.stringify(step));
 }
 
 /** Parses a step line, or returns undefined when the line is not one. */

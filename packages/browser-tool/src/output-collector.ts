@@ -1,4 +1,4 @@
-import { redact } from '@bots/auth';
+import { redactForModel } from '@bots/auth';
 import type { Step } from '@bots/core';
 import { type AgentStepLine, parseStepLine } from './agent-output.js';
 import { type BrowserTaskOptions, errorOf } from './browser-task-options.js';
@@ -19,7 +19,7 @@ export class OutputCollector {
   ) {}
 
   line(raw: string): void {
-    const line = redact(raw);
+    const line = redactForModel(raw);
     this.lines.push(line);
     const parsed = parseStepLine(line);
     if (parsed) {

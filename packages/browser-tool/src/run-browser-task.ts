@@ -1,4 +1,4 @@
-import { ConfigurationError, redact } from '@bots/auth';
+import { ConfigurationError, redact, redactForModel } from '@bots/auth';
 import type { BotResult } from '@bots/core';
 import { parseFinalResult } from './agent-output.js';
 import { prepareBrowserModel } from './browser-model.js';
@@ -70,7 +70,7 @@ export async function runBrowserTask(
     error?: BotResult['error'];
   }): BrowserTaskResult => ({
     status: outcome.status,
-    result: outcome.result === undefined ? undefined : redact(outcome.result),
+    result: outcome.result === undefined ? undefined : redactForModel(outcome.result),
     error: outcome.error,
     steps: collector.steps,
     iterations: collector.iterations,

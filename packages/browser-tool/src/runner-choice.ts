@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigurationError } from '@bots/auth';
-import { defaultDocker } from '@bots/core';
+import { type DockerClient, defaultDocker } from '@bots/core';
 import type Docker from 'dockerode';
 import type { BrowserRunner, BrowserRunnerChoice, Env } from './browser-task-options.js';
 
@@ -9,7 +9,7 @@ export interface RunnerChoiceOptions {
   /** `auto` (default), `docker` or `local`. */
   runner?: BrowserRunnerChoice;
   /** Docker client to ask (default `new Docker()`, which honours `DOCKER_HOST`). */
-  docker?: Docker;
+  docker?: DockerClient;
   /** Chromium of the local runner (default `CHROMIUM_PATH` of env, else `/usr/bin/chromium`). */
   executablePath?: string;
   /** Where `CHROMIUM_PATH` is read first (then `process.env`). */
@@ -70,14 +70,14 @@ function within<T>(promise: Promise<T>, milliseconds: number): Promise<T> {
 
 /** Whether a Docker engine answers, with its version and where, or why not. */
 export async function probeDockerEngine(
-  docker: Docker | undefined,
+  docker: DockerClient | undefined,
   timeoutMs = 2_000,
 ): Promise<
   { answers: true; version?: string; where: string } | { answers: false; reason: string }
 > {
   let client: Docker;
   try {
-    client = docker ?? (await defaultDocker());
+    client = (docker ?? (await defaultDocker())) as Docker;
   } catch (error) {
     return {
       answers: false,

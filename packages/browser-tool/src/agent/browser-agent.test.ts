@@ -1,11 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerSecret } from '@bots/auth';
 import { answerReply, commandReply, ScriptedChatModel } from '@bots/core/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CHROMIUM, chromiumAvailability, describeWhen } from '../../test/availability.js';
 import { parseStepLine } from '../agent-output.js';
 import { runBrowserAgent } from './browser-agent.js';
+
+/** Ordinary code that names passwords, keys and tokens: the user's data, to reach the model as is. */
+const CODE_LINES = [
+  'if (password === stored) return true;',
+  'api_key = os.environ["SERVICE_API_KEY"]',
+  'headers.Authorization = `Bearer ${token}`;',
+  'const clientSecret = readSecret("client_secret");',
+];
+/** A secret the library holds (registered, as every token and key it fetches or reads is). */
+const SECRET = 'held-by-the-library-0123456789abcdef';
 
 describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), () => {
   let server: Server;
@@ -15,6 +26,12 @@ describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), (
     server = createServer((request, response) => {
       const path = new URL(request.url ?? '/', 'http://x');
       response.writeHead(200, { 'content-type': 'text/html' });
+      if (path.pathname === '/code') {
+        response.end(
+          `<title>Code</title><pre>${CODE_LINES.join('\n')}\ntoken in use: ${SECRET}</pre>`,
+        );
+        return;
+      }
       if (path.pathname === '/order') {
         // The form's result comes late, as on a loaded machine: the agent must wait for the
         // navigation that Enter started, not read the form page again.
@@ -36,6 +53,32 @@ describeWhen('browser agent commands (host Chromium)', chromiumAvailability(), (
   });
   afterAll(() => {
     server?.close();
+  });
+
+  test("page text reaches the model and the step lines verbatim; only the library's own secrets are masked", async () => {
+    registerSecret(SECRET);
+    const lines: string[] = [];
+    const model = new ScriptedChatModel({
+      replies: [commandReply(`open ${url}code`), answerReply('read it')],
+    });
+    const outcome = await runBrowserAgent({
+      task: 'Read the code',
+      model,
+      emit: (line) => lines.push(line),
+      executablePath: CHROMIUM,
+      allowHosts,
+      actionTimeoutMs: 5_000,
+    });
+    expect(outcome.status).toBe('success');
+    const seen = model.lastUserMessage();
+    const step = lines.map(parseStepLine).find((entry) => entry?.command === `open ${url}code`);
+    for (const line of CODE_LINES) {
+      expect(seen).toContain(line);
+      expect(step?.output).toContain(line);
+    }
+    expect(seen).not.toContain(SECRET);
+    expect(seen).toContain('token in use: [REDACTED]');
+    expect(lines.join('\n')).not.toContain(SECRET);
   });
 
   test('open, type, select, press, back, scroll, read, errors, answer', async () => {

@@ -1,4 +1,4 @@
-import { redact } from '@bots/auth';
+import { redact, redactForModel } from '@bots/auth';
 import { correctiveMessage, parseReply, REPLY_SHAPE } from '@bots/core';
 import type { ChatMessage, ChatModel } from '@bots/providers';
 import type { Browser, Page } from 'playwright-core';
@@ -93,7 +93,7 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
   const maxSteps = options.maxSteps ?? 20;
   const actionTimeoutMs = options.actionTimeoutMs ?? 15_000;
   const maxPageChars = options.maxPageChars ?? 4_000;
-  const emit = (line: string) => options.emit(redact(line));
+  const emit = (line: string) => options.emit(redactForModel(line));
   const signal = options.signal;
   let browser: Browser | undefined;
   let guard: NetworkGuard | undefined;
@@ -164,7 +164,7 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
       { role: 'system', content: browserSystemPrompt() },
       {
         role: 'user',
-        content: `Task: ${options.task}\n\nThe browser shows an empty page (about:blank).`,
+        content: `Task: ${redactForModel(options.task)}\n\nThe browser shows an empty page (about:blank).`,
       },
     ];
     let corrections = 0;
@@ -265,7 +265,10 @@ export async function runBrowserAgent(options: BrowserAgentOptions): Promise<Bro
         ...(usage ? { usage } : {}),
       };
       emit(formatStepLine(step));
-      messages.push({ role: 'user', content: `Exit code: ${exitCode}\nOutput:\n${output}` });
+      messages.push({
+        role: 'user',
+        content: `Exit code: ${exitCode}\nOutput:\n${redactForModel(output)}`,
+      });
     }
     return fail(
       emit,
