@@ -12,6 +12,7 @@ import { runBrowserAgent } from './browser-agent.js';
 const CODE_LINES = [
   'if (password === stored) return true;',
   'api_key = os.environ["SERVICE_API_KEY"]',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the user's code, quoted as it is
   'headers.Authorization = `Bearer ${token}`;',
   'const clientSecret = readSecret("client_secret");',
 ];
