@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { redact, registerSecret } from '@bots/auth';
-import { type ChatModel, createChatModel } from '@bots/providers';
+import { type ChatModel, createChatModel, ENV_NAMES, readEnvSetting } from '@bots/providers';
 import { runBrowserAgent } from './browser-agent.js';
 import { containerTokenProvider } from './container-token-provider.js';
 import { MODEL_SOCKET, PROXY_SOCKET } from './host-channel-protocol.js';
@@ -23,23 +23,22 @@ const env = process.env;
 const pick = (...names: string[]) =>
   names.map((name) => env[name]).find((value) => value) ?? undefined;
 
-/** The model of the compatible mode: from the env, with the token or key the env holds. */
+/**
+ * The model of the compatible mode: settings from the env, read by `@bots/providers` with its one
+ * precedence (`OPEN_AI_*` before `AZURE_OPENAI_*`), with the token or key the env holds.
+ */
 async function modelFromEnv(): Promise<ChatModel> {
-  const endpoint = pick('AZURE_OPENAI_ENDPOINT', 'OPEN_AI_END_POINT');
-  const apiVersion = pick('AZURE_OPENAI_API_VERSION', 'OPEN_AI_API_VERSION', 'OPENAI_API_VERSION');
-  const deployment = pick('AZURE_OPENAI_DEPLOYMENT_NAME', 'OPEN_AI_DEPLOYMENT_NAME') ?? 'gpt-4o';
+  const settings: Record<string, string | undefined> = { ...env };
   const token = env['AZURE_OPENAI_AD_TOKEN'];
-  const apiKey = pick('AZURE_OPENAI_API_KEY', 'OPEN_AI_KEY');
-  registerSecret(token);
-  registerSecret(apiKey);
   const secret = env['BOTS_TOKEN_SECRET'];
+  for (const name of ENV_NAMES.azureOpenAI.apiKey) registerSecret(env[name]);
+  registerSecret(token);
   registerSecret(secret);
   // Chromium inherits this process's environment: it gets none of the credentials.
   for (const name of [
     'AZURE_OPENAI_AD_TOKEN',
-    'AZURE_OPENAI_API_KEY',
-    'OPEN_AI_KEY',
     'BOTS_TOKEN_SECRET',
+    ...ENV_NAMES.azureOpenAI.apiKey,
   ])
     delete env[name];
   const tokenProvider =
@@ -50,12 +49,10 @@ async function modelFromEnv(): Promise<ChatModel> {
           secret,
         })
       : undefined;
-  const modelEnv: Record<string, string> = {};
-  if (endpoint) modelEnv['AZURE_OPENAI_ENDPOINT'] = endpoint;
-  if (apiVersion) modelEnv['AZURE_OPENAI_API_VERSION'] = apiVersion;
-  if (!tokenProvider && apiKey) modelEnv['AZURE_OPENAI_API_KEY'] = apiKey;
+  const deployment =
+    readEnvSetting(settings, ENV_NAMES.azureOpenAI.deploymentName)?.value ?? 'gpt-4o';
   return createChatModel(`azure-openai/${deployment}`, {
-    env: modelEnv,
+    env: settings,
     ...(tokenProvider ? { tokenProvider } : {}),
   });
 }
