@@ -170,9 +170,9 @@ const cases: Case[] = [
     /doctor: --model: Invalid model string/,
   ],
   [
-    'doctor --fix (reserved)',
-    ['doctor', '--fix'],
-    /doctor: --fix is not available in this version yet\./,
+    'doctor --fix with a value',
+    ['doctor', '--fix=all'],
+    /doctor: --fix takes no value; write just --fix\./,
   ],
   ['doctor --jsn', ['doctor', '--jsn'], /doctor: unknown option --jsn\. Did you mean --json\?/],
   // demo

@@ -36,13 +36,13 @@ import {
 import { dockerHasImage, probeDocker } from '../docker-probe.js';
 import { jsonOutput } from '../json-output.js';
 import { jwtPayload } from '../jwt.js';
+import { leftoverLines, removeLeftovers } from '../leftovers.js';
 import { chooseModel } from '../model-choice.js';
 import { createModel, describeConnection } from '../model-setup.js';
 import { flag } from '../option-table.js';
 import { parseCommand } from '../parse-command.js';
 import { BWRAP_INSTALL_HINT, DOCKER_INSTALL_HINT, probeBwrap } from '../sandbox-choice.js';
 import { style } from '../style.js';
-import { UsageError } from '../usage.js';
 
 const TOKEN_TIMEOUT_MS = 20_000;
 const ENDPOINT_TIMEOUT_MS = 5_000;
@@ -253,12 +253,13 @@ const spec = {
     },
     json: flag('print the checks as JSON on stdout'),
     fix: flag(
-      'reserved: will remove the sandboxes that killed runs left behind (not available in this version)',
+      'also remove what sandboxes of runs that ended without cleaning up (kill -9, a crash) left: containers, volumes, temporary folders, cgroups; never what a running process owns',
     ),
     help: HELP_OPTION,
   },
   examples: [
     'AZURE_AUTH_METHOD=azure_ad AZURE_OPENAI_ENDPOINT=https://<resource>.openai.azure.com bots doctor --model azure-openai/gpt-4o',
+    'bots doctor --fix',
   ],
 } as const satisfies CommandSpec;
 
@@ -269,12 +270,6 @@ export const doctor: Command = {
     const parsed = parseCommand(spec, context);
     if (!parsed) return EXIT.success;
     const { values } = parsed;
-    if (values.fix) {
-      throw new UsageError(
-        '--fix is not available in this version yet. Run bots doctor without it to see the checks.',
-        'doctor',
-      );
-    }
     const { env } = context;
     const checks: Check[] = [];
 
@@ -406,6 +401,14 @@ export const doctor: Command = {
           ]
         : [`${docker.reason}`],
     });
+    // Before the bubblewrap probe: its sandbox's first start would sweep the same leftovers.
+    if (values.fix) {
+      checks.push({
+        name: 'cleanup',
+        status: 'ok',
+        lines: leftoverLines(await removeLeftovers(docker.answers)),
+      });
+    }
     const bwrap = await probeBwrap(true);
     checks.push({
       name: 'bwrap',
