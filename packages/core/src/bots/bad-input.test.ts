@@ -79,6 +79,36 @@ const cases: Case[] = [
     /^sandboxOptions must be an object, but got "x"\. Pass the options of the sandbox the bot creates/,
   ],
   [
+    'sandboxOptions: { memory: -1 } (checked at construction, not at the first command)',
+    () => new MicroBot({ ...base, environment: 'docker', sandboxOptions: { memory: -1 } }),
+    /^DockerEnvironment option memory must be an integer of at least \d+, but got -1\./,
+  ],
+  [
+    'sandboxOptions: { pids: 0 } for the local sandbox',
+    () => new MicroBot({ ...base, environment: 'local', sandboxOptions: { pids: 0 } }),
+    /^pids must be an integer from 16 to \d+, but got 0\./,
+  ],
+  [
+    'sandboxOptions: a typo of an option name',
+    () => new MicroBot({ ...base, sandboxOptions: { memmory: 1024 ** 3 } }),
+    /has no option "memmory"\./,
+  ],
+  [
+    "sandboxOptions: { cpus: 1 } with environment 'auto' (it would not apply under bubblewrap)",
+    () => new MicroBot({ ...base, sandboxOptions: { cpus: 1 } }),
+    /^sandboxOptions\.cpus applies to DockerEnvironment only, .* Pass environment: 'docker' to keep it, or remove it\.$/,
+  ],
+  [
+    'sandboxOptions: { image: "x" } for the local sandbox',
+    () => new MicroBot({ ...base, environment: 'local', sandboxOptions: { image: 'x' } }),
+    /image is an option of DockerEnvironment; LocalEnvironment .* has no image\./,
+  ],
+  [
+    'ReadingBot sandboxOptions: { network: "bridge" } with auto (bubblewrap takes true or false)',
+    () => new ReadingBot({ ...base, folder: project, sandboxOptions: { network: 'bridge' } }),
+    /network must be true or false, but got "bridge"\./,
+  ],
+  [
     'maxOutputChars: 1.5',
     () => new MicroBot({ ...base, maxOutputChars: 1.5 }),
     /^maxOutputChars must be an integer of at least 200, but got 1\.5\. It needs room for the head/,

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@bots/auth';
 import type { Environment, Mount } from '../environment.js';
+import { sandboxOptionsFor } from './sandbox-options.js';
 
 /** Which sandbox to create: `auto` is Docker when an engine answers, else `local` (bubblewrap). */
 export type SandboxKind = 'auto' | 'docker' | 'local';
@@ -47,13 +48,19 @@ export async function createDefaultEnvironment(
     );
   }
   const sandbox = await loadSandbox();
-  const constructorOptions = { ...options.sandboxOptions, mounts: [...(options.mounts ?? [])] };
+  const mounts = [...(options.mounts ?? [])];
   const useDocker =
     kind === 'docker' ||
     (kind === 'auto' && (await dockerAnswers(sandbox, options.sandboxOptions?.docker)));
   return useDocker
-    ? new sandbox.DockerEnvironment(constructorOptions)
-    : new sandbox.LocalEnvironment(constructorOptions);
+    ? new sandbox.DockerEnvironment({
+        ...sandboxOptionsFor('docker', options.sandboxOptions),
+        mounts,
+      })
+    : new sandbox.LocalEnvironment({
+        ...sandboxOptionsFor('local', options.sandboxOptions),
+        mounts,
+      });
 }
 
 async function dockerAnswers(sandbox: SandboxModule, client: unknown): Promise<boolean> {

@@ -150,7 +150,7 @@ describe('MicroBot sandbox ownership', () => {
       model,
       mounts: [{ hostPath: project, mode: 'read-write' }],
       environment: 'local',
-      sandboxOptions: { memoryMb: 256 },
+      sandboxOptions: { memory: 256 * 1024 ** 2 },
     });
     await bot.run('one');
     await bot.run('two');
@@ -159,7 +159,7 @@ describe('MicroBot sandbox ownership', () => {
     expect(created?.options).toEqual({
       kind: 'local',
       mounts: [{ hostPath: project, mode: 'read-write' }],
-      sandboxOptions: { memoryMb: 256 },
+      sandboxOptions: { memory: 256 * 1024 ** 2 },
     });
     expect(model.lastUserMessage(3)).toBe('Exit code: 0\nOutput:\n/tmp\n');
     const fake = created?.environment as FakeEnvironment;

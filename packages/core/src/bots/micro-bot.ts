@@ -28,6 +28,7 @@ import { buildSystemPrompt } from '../loop/system-prompt.js';
 import type { BotTool } from '../loop/tool.js';
 import { checkBotOptions, MICRO_BOT_OPTION_NAMES } from './bot-options.js';
 import { createDefaultEnvironment, type SandboxKind } from './default-environment.js';
+import { checkSandboxOptions } from './sandbox-options.js';
 
 /** Options of `MicroBot`. */
 export interface MicroBotOptions {
@@ -126,8 +127,11 @@ export class MicroBot implements AsyncDisposable {
         : checkObject(
             options.sandboxOptions,
             'sandboxOptions',
-            'Pass the options of the sandbox the bot creates, e.g. { memoryBytes: 1073741824 }.',
+            'Pass the options of the sandbox the bot creates, e.g. { memory: 1073741824 }.',
           );
+    if (typeof this.#environmentOption === 'string') {
+      checkSandboxOptions(this.#environmentOption, this.#sandboxOptions, this.mounts);
+    }
     this.#maxOutputChars = checkInteger(
       options.maxOutputChars ?? DEFAULT_MAX_OUTPUT_CHARS,
       'maxOutputChars',

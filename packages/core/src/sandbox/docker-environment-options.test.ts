@@ -178,12 +178,12 @@ describe('DockerEnvironment options are checked at construction', () => {
     [
       'mounts not an array',
       { mounts: { hostPath: '/tmp' } },
-      /option mounts must be an array of \{ hostPath, sandboxPath\?, mode\? \}, but got an object\./,
+      /option mounts must be an array of mounts, but got an object\. Pass \{ hostPath: /,
     ],
     [
       'mount mode typo',
       { mounts: [{ hostPath: folder, mode: 'readonly' }] },
-      /option mounts\[0\]\.mode must be one of "read-only", "read-write", but got "readonly"\. Use "read-only" \(the default/,
+      /option mounts\[0\]\.mode must be one of "read-only", "read-write", but got "readonly"\. read-only \(the default\)/,
     ],
     [
       'mount without hostPath',

@@ -9,13 +9,13 @@ import {
   checkKnownKeys,
   checkNumber,
   checkObject,
-  checkOneOf,
   checkString,
   describeValue,
 } from '@bots/auth';
 import type Docker from 'dockerode';
 import type { Mount } from '../environment.js';
 import type { DockerClient } from './docker-client.js';
+import { type ResolvedMount, resolveMounts } from './mounts.js';
 
 /** Options of a {@link DockerEnvironment}. */
 export interface DockerEnvironmentOptions {
@@ -68,7 +68,7 @@ export interface DockerEnvironmentOptions {
 /** {@link DockerEnvironmentOptions} checked, with every default filled in. */
 export interface DockerSettings {
   image: string | undefined;
-  mounts: Mount[];
+  mounts: ResolvedMount[];
   network: boolean | string;
   memory: number;
   pids: number;
@@ -104,9 +104,6 @@ const OPTION_NAMES = [
   'signal',
 ] as const satisfies readonly (keyof DockerEnvironmentOptions)[];
 
-const MOUNT_KEYS = ['hostPath', 'sandboxPath', 'mode'] as const;
-const MOUNT_MODES = ['read-only', 'read-write'] as const;
-
 const DEFAULT_MEMORY = 1024 ** 3;
 const DEFAULT_PIDS = 256;
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -123,35 +120,6 @@ const RESERVED_ENV = ['BOTS_SHELL'];
 const NETWORK_NAME = /^(?:container:)?[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const name = (option: string) => `DockerEnvironment option ${option}`;
-
-function checkMounts(value: unknown): Mount[] {
-  if (!Array.isArray(value)) {
-    throw new ConfigurationError(
-      `${name('mounts')} must be an array of { hostPath, sandboxPath?, mode? }, but got ${describeValue(value)}.`,
-    );
-  }
-  return value.map((entry, index) => {
-    const label = name(`mounts[${index}]`);
-    const mount = checkObject(entry, label, 'Pass { hostPath: "/path/on/host" }.');
-    checkKnownKeys(mount, label, MOUNT_KEYS);
-    checkString(mount['hostPath'], `${label}.hostPath`, {
-      nonEmpty: true,
-      hint: 'Pass the absolute path of a folder or file on the host.',
-    });
-    if (mount['sandboxPath'] !== undefined) {
-      checkString(mount['sandboxPath'], `${label}.sandboxPath`, { nonEmpty: true });
-    }
-    if (mount['mode'] !== undefined) {
-      checkOneOf(
-        mount['mode'],
-        `${label}.mode`,
-        MOUNT_MODES,
-        'Use "read-only" (the default: the bot writes to a throwaway layer) or "read-write" (writes reach the host folder).',
-      );
-    }
-    return mount as unknown as Mount;
-  });
-}
 
 function checkNetwork(value: unknown): boolean | string {
   if (typeof value === 'boolean') return value;
@@ -254,7 +222,7 @@ export function resolveDockerSettings(input: unknown): DockerSettings {
   }
   return {
     image,
-    mounts: has('mounts') ? checkMounts(options['mounts']) : [],
+    mounts: resolveMounts(options['mounts'], name('mounts')),
     network: has('network') ? checkNetwork(options['network']) : false,
     memory: has('memory')
       ? checkInteger(options['memory'], name('memory'), {

@@ -24,7 +24,7 @@ import {
 } from './docker-leftovers.js';
 import { chooseSandboxUser, type SandboxUser } from './docker-user.js';
 import { SandboxError } from './errors.js';
-import { type ResolvedMount, resolveMounts, SANDBOX_WORKDIR } from './mounts.js';
+import { type ResolvedMount, SANDBOX_WORKDIR } from './mounts.js';
 import { ensureSandboxImage, SANDBOX_IMAGE, tarOfFiles } from './sandbox-image.js';
 import { sandboxSeccompJson } from './seccomp-profile.js';
 import { type ShellProcess, ShellSession } from './shell-session.js';
@@ -132,7 +132,7 @@ export class DockerEnvironment implements Environment {
   /** @throws ConfigurationError for an unknown option or a bad value (it names the fix). */
   constructor(options: DockerEnvironmentOptions = {}) {
     this.#settings = resolveDockerSettings(options);
-    this.#mounts = resolveMounts(this.#settings.mounts);
+    this.#mounts = this.#settings.mounts;
     this.#settings.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
