@@ -197,10 +197,12 @@ describe('bots browse: bad input exits 2 with a message that says how to fix it'
       },
     );
     expect(run.code, run.stderr).toBe(2);
-    // The model is made by @bots/providers on the host for either runner: its message.
+    // The model is made on the host for either runner, before any browser starts: the CLI's words.
     expect(run.stderr).toMatch(
-      /ConfigurationError: No credentials for azure-openai\..*AZURE_AUTH_METHOD=azure_ad/,
+      /No credentials for azure-openai\. Set OPEN_AI_KEY.*AZURE_AUTH_METHOD=azure_ad/,
     );
+    expect(run.stderr).not.toContain('tokenProvider');
+    expect(run.stderr).not.toContain('Browser runner');
   });
 
   test('--build-image without a Docker engine says what to start', async () => {

@@ -198,7 +198,7 @@ describe('bots doctor: which browser bots browse would use, and why', () => {
     });
     expect(run.stdout).toMatch(
       new RegExp(
-        `\\nok browser  local: this host's Chromium at ${chromium}, no container \\(docker: no engine at DOCKER_HOST=unix:///nonexistent/docker\\.sock \\(ENOENT\\)\\)\\n`,
+        `\\nok browser  local: this host's Chromium at ${chromium}, no container \\(no Docker engine answers at unix:///nonexistent/docker\\.sock \\(ENOENT\\)\\)\\n`,
       ),
     );
   });
@@ -211,7 +211,7 @@ describe('bots doctor: which browser bots browse would use, and why', () => {
       }),
     });
     expect(run.stdout).toMatch(
-      /\n-- browser {2}none: No browser to run: docker: no engine at .*; no Chromium at \/nonexistent\/chromium\. To fix it, .*install Chromium/,
+      /\n-- browser {2}none: No browser to run: no Docker engine answers at .*, and no Chromium at \/nonexistent\/chromium\. To fix it, .*install Chromium/,
     );
   });
 

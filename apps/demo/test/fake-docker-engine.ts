@@ -7,6 +7,8 @@ import { join } from 'node:path';
 export interface EngineRequest {
   method: string;
   path: string;
+  /** The query string's parameters (a build's `networkmode`, `forcerm`). */
+  query: URLSearchParams;
 }
 
 /** A Docker engine on a unix socket that answers like a real one, and fails every image build. */
@@ -33,14 +35,18 @@ export async function startFakeDockerEngine(
     response.end(JSON.stringify(body));
   };
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').replace(/^\/v\d+\.\d+/, '').split('?')[0] ?? '/';
-    requests.push({ method: request.method ?? 'GET', path });
+    const url = new URL((request.url ?? '/').replace(/^\/v\d+\.\d+/, ''), 'http://engine');
+    const path = url.pathname;
+    requests.push({ method: request.method ?? 'GET', path, query: url.searchParams });
     request.resume();
     if (path === '/_ping') {
       response.writeHead(200, { 'content-type': 'text/plain', 'api-version': '1.43' });
       response.end('OK');
     } else if (path === '/version') {
       json(response, 200, { Version: '99.0.0-fake', ApiVersion: '1.43' });
+    } else if (path === '/networks') {
+      // An engine started with --bridge=none (as in CI): its builds need the host's network.
+      json(response, 200, [{ Name: 'host', Id: 'host0', Driver: 'host' }]);
     } else if (/^\/images\/.+\/json$/.test(path)) {
       json(response, 404, { message: 'No such image' });
     } else if (path === '/build' && request.method === 'POST') {

@@ -70,9 +70,12 @@ describe('a Docker engine that cannot build the sandbox image', () => {
       const run = await runCli(ARGS, { env: env() });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toBe('Found: listen_port = 7341\n');
-      expect(
-        engine.requests.some((request) => request.method === 'POST' && request.path === '/build'),
-      ).toBe(true);
+      const build = engine.requests.find(
+        (request) => request.method === 'POST' && request.path === '/build',
+      );
+      // The engine has no bridge: the RUN steps get the host's network; failed steps' containers go.
+      expect(build?.query.get('networkmode')).toBe('host');
+      expect(build?.query.get('forcerm')).toBe('true');
       expect(run.stderr).toContain(
         `bots: sandbox: docker (engine 99.0.0-fake answers at ${engine.host})`,
       );

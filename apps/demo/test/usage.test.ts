@@ -154,9 +154,9 @@ const cases: Case[] = [
     /browse: --timeout must be a positive number of seconds/,
   ],
   [
-    'browse --request-timeout (not one of its options)',
-    ['browse', '--request-timeout', '5'],
-    /browse: unknown option --request-timeout\. The options of bots browse are: --model, --sandbox, --allow-host/,
+    'browse --request-timeout 0',
+    ['browse', '--request-timeout', '0'],
+    /browse: --request-timeout must be a positive number of seconds/,
   ],
   // doctor
   [
@@ -195,7 +195,7 @@ const cases: Case[] = [
   [
     'an unknown AZURE_AUTH_METHOD',
     ['run', 'list files', '--model', 'azure-openai/gpt-4o'],
-    /AZURE_AUTH_METHOD="magic" is not a known auth method\. Set it to one of: api_key, azure_ad/,
+    /AZURE_AUTH_METHOD is "magic", which is not a known auth method\. Set it to one of: api_key, azure_ad/,
     cleanEnv({
       ...SECRETS,
       AZURE_OPENAI_ENDPOINT: 'https://example.openai.azure.com',

@@ -20,6 +20,7 @@ import {
   JSON_OPTION,
   MAX_ITERATIONS_OPTION,
   MODEL_OPTION,
+  REQUEST_TIMEOUT_OPTION,
   TIMEOUT_OPTION,
 } from '../bot-options.js';
 import { chooseBrowserRunner, chromiumPath } from '../browser-choice.js';
@@ -30,10 +31,12 @@ import type { Command, CommandSpec } from '../command-spec.js';
 import { probeDocker } from '../docker-probe.js';
 import { oneOf } from '../flag-values.js';
 import { firstLine, ImageBuildLog } from '../image-build-log.js';
+import { createModel, describeConnection } from '../model-setup.js';
+import { watchModel } from '../model-watch.js';
 import { useEmulatorIdentity } from '../offline.js';
 import { flag, list, value } from '../option-table.js';
 import { checkPositionals, parseCommand } from '../parse-command.js';
-import { stepPrinter } from '../progress.js';
+import { retryLine, stepPrinter, waitingLine } from '../progress.js';
 import { report } from '../run-bot.js';
 import { DOCKER_INSTALL_HINT } from '../sandbox-choice.js';
 import { style } from '../style.js';
@@ -75,7 +78,7 @@ const spec = {
     model: {
       ...MODEL_OPTION,
       description:
-        'the model: azure-openai/<deployment> (the container runner); --sandbox local takes any model string',
+        'the model, e.g. azure-openai/<deployment> (called by this process for either runner: the container holds no credential)',
       defaultLabel: 'none: offline, scripted replies on the sample site',
     },
     sandbox: value({
@@ -98,6 +101,7 @@ const spec = {
     ),
     'max-iterations': MAX_ITERATIONS_OPTION,
     timeout: TIMEOUT_OPTION,
+    'request-timeout': REQUEST_TIMEOUT_OPTION,
     json: {
       ...JSON_OPTION,
       description:
@@ -168,6 +172,7 @@ async function browseCommand(context: CommandContext): Promise<number> {
     allowHosts: values['allow-host'],
     maxSteps: values['max-iterations'],
     timeoutMs: values.timeout,
+    requestTimeoutMs: values['request-timeout'],
     timeoutGiven: parsed.given.has('timeout'),
     json: values.json,
     buildImage: values['build-image'],
@@ -246,11 +251,18 @@ async function browseCommand(context: CommandContext): Promise<number> {
       env = context.env;
       task = given as string;
     }
+    // The model is made here, on the host, for either runner (the container holds no credential):
+    // a missing credential is a configuration error before a browser starts, in the CLI's words.
+    const built = await createModel(model, env, {
+      requestTimeoutMs: flags.requestTimeoutMs,
+      onRetry: (retry) => context.stderr(retryLine(retry, context.color)),
+    });
+    const chatModel = watchModel(built, (line) => context.stderr(waitingLine(line, context.color)));
     // The sites the user typed in the task (loopback ones with their port), and --allow-host.
     const allowHosts = [...new Set([...flags.allowHosts, ...hostsNamedIn(task)])];
 
     context.stderr(`bots: browser: ${reason}\n`);
-    context.stderr(`bots: model: ${model}\n`);
+    context.stderr(`bots: model: ${describeConnection(built, env)}\n`);
     if (allowHosts.length > 0)
       context.stderr(`bots: the browser may reach: ${allowHosts.join(', ')} (nothing else)\n`);
     else context.stderr('bots: the browser may reach nothing (--allow-host adds hosts)\n');
@@ -260,7 +272,7 @@ async function browseCommand(context: CommandContext): Promise<number> {
     context.stderr(`bots: task: ${task}\n`);
 
     const options: BrowserTaskOptions = {
-      model,
+      model: chatModel,
       env,
       runner,
       allowHosts,
