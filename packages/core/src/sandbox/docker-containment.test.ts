@@ -233,6 +233,53 @@ describeWhen('Docker sandbox containment (needs a Docker engine)', availability,
     },
   );
 
+  describe('copyIn never writes through a link a command made inside', () => {
+    test('a link on the path (ln -s /etc /workdir/logs) and a link that is the target itself are refused; nothing is written', async () => {
+      const environment = sandbox();
+      const source = folder();
+      writeFileSync(join(source, 'x.txt'), 'from the host\n');
+      await environment.execute(
+        'ln -s /etc /workdir/logs; echo original > /tmp/real.txt; ln -s /tmp/real.txt /workdir/target.txt',
+      );
+      await expect(
+        environment.copyIn(join(source, 'x.txt'), '/workdir/logs/x.txt'),
+      ).rejects.toThrow(
+        /^copyIn to \/workdir\/logs\/x\.txt was refused: \/workdir\/logs is a symbolic link made inside the sandbox, and copyIn never writes through a link\./,
+      );
+      await expect(environment.copyIn(source, '/workdir/logs/tree')).rejects.toThrow(
+        /\/workdir\/logs is a symbolic link/,
+      );
+      await expect(
+        environment.copyIn(join(source, 'x.txt'), '/workdir/target.txt'),
+      ).rejects.toThrow(/\/workdir\/target\.txt is a symbolic link/);
+      const after = await environment.execute('ls /etc/x.txt 2>&1; cat /tmp/real.txt');
+      expect(after.output).toMatch(/No such file or directory\noriginal\n$/);
+      await environment.copyIn(join(source, 'x.txt'), '/workdir/fine/x.txt');
+      expect((await environment.execute('cat /workdir/fine/x.txt')).output).toBe('from the host\n');
+    });
+  });
+
+  test('what the engine keeps from the sandbox: global sysctls, its cgroup limits, host processes', async () => {
+    const environment = sandbox();
+    const { output } = await environment.execute(
+      [
+        'echo "|/tmp/x" > /proc/sys/kernel/core_pattern 2>/dev/null && echo SYSCTL-WRITTEN',
+        'echo max > /sys/fs/cgroup/pids/pids.max 2>/dev/null && echo PIDS-RAISED',
+        'echo max > /sys/fs/cgroup/pids.max 2>/dev/null && echo PIDS-RAISED',
+        'echo -1 > /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null && echo MEMORY-RAISED',
+        'echo max > /sys/fs/cgroup/memory.max 2>/dev/null && echo MEMORY-RAISED',
+        `kill -0 ${process.pid} 2>/dev/null && echo HOST-PROCESS-VISIBLE`,
+        'ls /proc | grep -c "^[0-9]"',
+      ].join('\n'),
+    );
+    expect(output).not.toMatch(/SYSCTL-WRITTEN|PIDS-RAISED|MEMORY-RAISED|HOST-PROCESS-VISIBLE/);
+    expect(Number(output.trim().split('\n').at(-1))).toBeLessThan(12);
+    const limits = await environment.execute(
+      'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max',
+    );
+    expect(limits.output.trim()).toBe('256');
+  });
+
   describe('the shell protocol: a program the command runs cannot learn or forge the end of its output', () => {
     const cases: [string, DockerEnvironmentOptions][] = [
       ['as the image user (1000, no mounts)', {}],

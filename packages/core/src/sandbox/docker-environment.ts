@@ -188,6 +188,7 @@ export class DockerEnvironment implements Environment {
     const { uid, gid } = this.#user!;
     const info = await stat(hostPath);
     const target = posix.normalize(sandboxPath);
+    await this.#refuseLinks(target);
     if (info.isDirectory()) {
       await this.#makeDirectory(target);
       const tar = spawn('tar', [...tarOwnerFlags(uid, gid), '-C', hostPath, '-cf', '-', '.'], {
@@ -522,6 +523,25 @@ export class DockerEnvironment implements Environment {
       defaultTimeoutMs: this.#settings.defaultTimeoutMs,
       start: () => this.#startShell(container, [...env, `BOTS_SHELL=${marker}`], marker),
     });
+  }
+
+  /**
+   * Refuses a `copyIn` whose target path has a symbolic link in it (a folder on the way, or the
+   * target itself): the engine's archive API resolves such a link inside the container and would
+   * write, as root, wherever a command pointed it. Checked by the sandbox's user.
+   */
+  async #refuseLinks(target: string): Promise<void> {
+    const script =
+      'p=; IFS=/; for c in $1; do [ -z "$c" ] && continue; p="$p/$c"; if [ -L "$p" ]; then printf %s "$p"; exit 3; fi; done; exit 0';
+    try {
+      await this.#execOnce(['sh', '-c', script, 'sh', target]);
+    } catch (error) {
+      const link = /\(exit 3\): (.*)$/s.exec((error as Error).message)?.[1]?.trim();
+      if (!link) throw error;
+      throw new SandboxError(
+        `copyIn to ${target} was refused: ${link} is a symbolic link made inside the sandbox, and copyIn never writes through a link. Copy to a path without links (e.g. under ${SANDBOX_WORKDIR}), or remove the link first.`,
+      );
+    }
   }
 
   async #makeDirectory(path: string): Promise<void> {
