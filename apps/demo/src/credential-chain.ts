@@ -47,7 +47,8 @@ export function chainOf(
   });
 }
 
-function onPath(program: string): boolean {
+/** Whether `program` is on this process's `PATH` (as the Azure CLI credentials will look). */
+export function onPath(program: string): boolean {
   try {
     execFileSync('sh', ['-c', 'command -v "$0"', program], { stdio: 'ignore' });
     return true;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
   type AuthMethod,
@@ -32,6 +31,7 @@ import {
   chainOf,
   describeChain,
   managedIdentitySource,
+  onPath,
 } from '../credential-chain.js';
 import { dockerHasImage, probeDocker } from '../docker-probe.js';
 import { jsonOutput } from '../json-output.js';
@@ -64,15 +64,6 @@ const CREDENTIAL_CLASS: Record<Exclude<AuthMethod, 'api_key'>, string> = {
   environment: 'EnvironmentCredential',
   workload_identity: 'WorkloadIdentityCredential',
 };
-
-function onPath(program: string): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v "$0"', program], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** What the credential of a method will find (names of variables; values only when not secret). */
 function credentialSources(

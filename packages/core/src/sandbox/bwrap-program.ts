@@ -1,25 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, existsSync, constants as fsConstants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { findExecutable } from './find-executable.js';
 
 /** Finding a bubblewrap that can run the local sandbox. */
 
 export const INSTALL_HINT =
   'LocalEnvironment needs bubblewrap (the `bwrap` program). Install it: `apt-get install bubblewrap` (Debian, Ubuntu), `dnf install bubblewrap` (Fedora), `pacman -S bubblewrap` (Arch); or use DockerEnvironment.';
-
-export function findExecutable(name: string): string | undefined {
-  for (const directory of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (!directory) continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
 
 const checkedVersions = new Map<string, string | undefined>();
 

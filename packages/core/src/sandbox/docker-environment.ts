@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { CommandResult, Environment, ExecuteOptions } from '../environment.js';
@@ -24,6 +24,7 @@ import {
 } from './docker-leftovers.js';
 import { chooseSandboxUser, type SandboxUser } from './docker-user.js';
 import { SandboxError } from './errors.js';
+import { findExecutable } from './find-executable.js';
 import { type ResolvedMount, SANDBOX_WORKDIR } from './mounts.js';
 import { ensureSandboxImage, SANDBOX_IMAGE, tarOfFiles } from './sandbox-image.js';
 import { sandboxSeccompJson } from './seccomp-profile.js';
@@ -37,20 +38,6 @@ const SHELL_DIRECTORY = '/usr/local/libexec/bots';
 const SHELL = `${SHELL_DIRECTORY}/bash`;
 // For another image: put an execute-only copy of its bash there, as root (no capability needed).
 const INSTALL_SHELL = `[ -x ${SHELL} ] || { b=$(command -v bash) && mkdir -p ${SHELL_DIRECTORY} && cp "$b" ${SHELL} && chmod 0111 ${SHELL}; }`;
-
-function findExecutable(name: string): string | undefined {
-  for (const directory of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (!directory) continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
 
 function statusCode(error: unknown): number | undefined {
   return (error as { statusCode?: number } | undefined)?.statusCode;

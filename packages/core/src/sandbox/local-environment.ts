@@ -20,10 +20,11 @@ import {
   type ViewBind,
 } from './bwrap-arguments.js';
 import { type BwrapProcess, spawnBwrap } from './bwrap-process.js';
-import { findBwrap, findExecutable } from './bwrap-program.js';
+import { findBwrap } from './bwrap-program.js';
 import { createSandboxCgroup, type SandboxCgroup } from './cgroup.js';
 import { registerCleanup } from './cleanup-registry.js';
 import { SandboxError } from './errors.js';
+import { findExecutable } from './find-executable.js';
 import { copyIntoSandbox } from './local-copy-in.js';
 import {
   type LocalEnvironmentOptions,
