@@ -28,8 +28,12 @@ export const AGENT_BOSS_PROMPT = [
  * Their steps are reported to `onStep` with `depth: 1` and kept in the delegate step's `subSteps`.
  *
  * @example
- * await using boss = new AgentBoss({ model: 'azure-openai/gpt-4o', mounts: [{ hostPath: './repo' }] });
- * const { result } = await boss.run('Summarise the tests and the docs of the repo.', { maxIterations: 40 });
+ * const boss = new AgentBoss({ model: 'azure-openai/gpt-4o', mounts: [{ hostPath: './repo' }] });
+ * try {
+ *   const { result } = await boss.run('Summarise the tests and the docs of the repo.', { maxIterations: 40 });
+ * } finally {
+ *   await boss.dispose(); // or `await using boss = ...` where the runtime has it (Node 22+)
+ * }
  */
 export class AgentBoss extends MicroBot {
   constructor(options: AgentBossOptions) {

@@ -22,8 +22,12 @@ const OPTION_NAMES = optionNamesWithout(['mounts'], ['logFile', 'sandboxPath']);
  * passed-in one; no other file of the host). It names the failing line.
  *
  * @example
- * await using bot = new LogAnalysisBot({ model: 'azure-openai/gpt-4o', logFile: './build.log' });
- * const { result } = await bot.run();
+ * const bot = new LogAnalysisBot({ model: 'azure-openai/gpt-4o', logFile: './build.log' });
+ * try {
+ *   const { result } = await bot.run();
+ * } finally {
+ *   await bot.dispose(); // or `await using bot = ...` where the runtime has it (Node 22+)
+ * }
  */
 export class LogAnalysisBot extends MicroBot {
   /** The log file, as an absolute host path. */

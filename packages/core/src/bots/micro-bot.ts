@@ -76,8 +76,12 @@ export interface SandboxFile {
  * them, until the model answers. Other bots are MicroBots with a fixed role and mount.
  *
  * @example
- * await using bot = new MicroBot({ model: 'azure-openai/gpt-4o', mounts: [{ hostPath: './repo' }] });
- * const { status, result } = await bot.run('How many TypeScript files are there?');
+ * const bot = new MicroBot({ model: 'azure-openai/gpt-4o', mounts: [{ hostPath: './repo' }] });
+ * try {
+ *   const { status, result } = await bot.run('How many TypeScript files are there?');
+ * } finally {
+ *   await bot.dispose(); // or `await using bot = ...` where the runtime has it (Node 22+)
+ * }
  */
 export class MicroBot implements AsyncDisposable {
   /** The mounts, with host paths made absolute. */

@@ -19,8 +19,12 @@ const OPTION_NAMES = optionNamesWithout(['mounts'], ['folder', 'sandboxPath']);
  * but writes go to a throwaway layer and the host folder never changes.
  *
  * @example
- * await using bot = new ReadingBot({ model: 'azure-openai/gpt-4o', folder: './docs' });
- * const { result } = await bot.run('Which page explains authentication?');
+ * const bot = new ReadingBot({ model: 'azure-openai/gpt-4o', folder: './docs' });
+ * try {
+ *   const { result } = await bot.run('Which page explains authentication?');
+ * } finally {
+ *   await bot.dispose(); // or `await using bot = ...` where the runtime has it (Node 22+)
+ * }
  */
 export class ReadingBot extends MicroBot {
   /** The folder, as an absolute host path. */

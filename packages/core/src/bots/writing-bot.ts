@@ -19,8 +19,12 @@ const OPTION_NAMES = optionNamesWithout(['mounts'], ['folder', 'sandboxPath']);
  * host folder.
  *
  * @example
- * await using bot = new WritingBot({ model: 'azure-openai/gpt-4o', folder: './project' });
- * const { status } = await bot.run('Add a .editorconfig with 2-space indentation.');
+ * const bot = new WritingBot({ model: 'azure-openai/gpt-4o', folder: './project' });
+ * try {
+ *   const { status } = await bot.run('Add a .editorconfig with 2-space indentation.');
+ * } finally {
+ *   await bot.dispose(); // or `await using bot = ...` where the runtime has it (Node 22+)
+ * }
  */
 export class WritingBot extends MicroBot {
   /** The folder, as an absolute host path. */
