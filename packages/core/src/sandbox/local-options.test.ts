@@ -269,7 +269,7 @@ describe('mounts are checked for both sandboxes (resolveMounts)', () => {
         () => new DockerEnvironment({ mounts: [{ hostPath: folder, mode: 'readonly' as never }] }),
       ),
     ).toBe(
-      'mounts[0].mode must be one of "read-only", "read-write", but got "readonly". read-only (the default) keeps the host folder unchanged; read-write lets the bot change it.',
+      'DockerEnvironment option mounts[0].mode must be one of "read-only", "read-write", but got "readonly". read-only (the default) keeps the host folder unchanged; read-write lets the bot change it.',
     );
     expect(
       refusal(() => new DockerEnvironment({ mounts: [{ hostPath: folder, sandboxPath: '/usr' }] })),

@@ -103,8 +103,8 @@ describeWhen('stale cleanup of the local sandbox (needs bwrap)', bwrapAvailabili
     // Durations no other test uses, to find each sandbox's sleeper on the host.
     const killedSleep = 7301 + (process.pid % 100);
     const liveSleep = killedSleep + 100;
-    const killed = holdChild(job(killedSleep));
-    const live = holdChild(job(liveSleep));
+    const killed = await holdChild(job(killedSleep));
+    const live = await holdChild(job(liveSleep));
     children.push(killed.child, live.child);
     await Promise.all([killed.report, live.report]);
     const killedPid = killed.child.pid!;
@@ -147,7 +147,10 @@ describeWhen('stale cleanup of the local sandbox (needs bwrap)', bwrapAvailabili
     async (_name, user) => {
       expect(childAvailability().available, childAvailability().reason).toBe(true);
       const seconds = 7601 + (process.pid % 100) + (user ? 100 : 0);
-      const held = holdChild({ steps: [{ execute: `sleep ${seconds} & echo started` }] }, user);
+      const held = await holdChild(
+        { steps: [{ execute: `sleep ${seconds} & echo started` }] },
+        user,
+      );
       children.push(held.child);
       await held.report;
       const pid = held.child.pid!;

@@ -1,6 +1,8 @@
 // Helpers of the local sandbox's tests (not part of the package's API; not exported by index.ts).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandResult } from '../environment.js';
 import { LocalEnvironment } from './local-environment.js';
@@ -46,6 +48,65 @@ export const NOBODY = { uid: 65534, gid: 65534 } as const;
 const CHILD_SCRIPT = fileURLToPath(new URL('../../test/local-sandbox-child.mjs', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
+/** Whether `user` can read `path` (and traverse every folder above it). */
+function userCanRead(path: string, user: { uid: number; gid: number }): boolean {
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', `require('fs').accessSync(${JSON.stringify(path)}, 4)`],
+    { uid: user.uid, gid: user.gid, stdio: 'ignore', timeout: 30_000 },
+  );
+  return probe.status === 0;
+}
+
+let staged: Promise<string> | undefined;
+
+/**
+ * The child runner as `user` can run it: the checkout's own file when that user can read it,
+ * else one file bundled (the built package and its dependencies) into a world-readable folder
+ * under the temporary folder. A checkout may sit where an unprivileged user cannot traverse (a
+ * home of mode 0700, a clone under `mktemp -d`).
+ */
+async function childScriptFor(user: { uid: number; gid: number } | undefined): Promise<string> {
+  if (!user || userCanRead(CHILD_SCRIPT, user)) return CHILD_SCRIPT;
+  staged ??= (async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bots-local-child-'));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    const { build } = await import('tsup');
+    await build({
+      entry: { child: CHILD_SCRIPT },
+      outDir: folder,
+      format: ['esm'],
+      platform: 'node',
+      target: 'node20',
+      bundle: true,
+      splitting: false,
+      sourcemap: false,
+      dts: false,
+      silent: true,
+      config: false,
+      noExternal: [/^@bots\//],
+      // Loaded only by what the child never does (Docker, keyless auth, model clients).
+      external: [
+        'dockerode',
+        'docker-modem',
+        'ssh2',
+        'cpu-features',
+        '@azure/identity',
+        'openai',
+        /^@anthropic-ai\//,
+      ],
+      outExtension: () => ({ js: '.mjs' }),
+      banner: {
+        js: "import { createRequire as __childRequire } from 'node:module'; const require = __childRequire(import.meta.url);",
+      },
+    });
+    chmodSync(folder, 0o755);
+    chmodSync(join(folder, 'child.mjs'), 0o644);
+    return join(folder, 'child.mjs');
+  })();
+  return staged;
+}
+
 /** Whether the child runner can work (it imports the built package). */
 export function childAvailability(): Availability {
   return existsSync(BUILT)
@@ -70,11 +131,12 @@ export interface HeldChild {
   report: Promise<ChildReport>;
 }
 
-function start(
+async function start(
   job: { options?: Record<string, unknown>; steps?: ChildStep[]; hold?: boolean },
   user?: { uid: number; gid: number },
-): { child: ChildProcess; report: Promise<ChildReport> } {
-  const child = spawn(process.execPath, [CHILD_SCRIPT, JSON.stringify(job)], {
+): Promise<{ child: ChildProcess; report: Promise<ChildReport> }> {
+  const script = await childScriptFor(user);
+  const child = spawn(process.execPath, [script, JSON.stringify(job)], {
     ...(user ?? {}),
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', TMPDIR: '/tmp' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,7 +172,7 @@ export async function runChild(
   job: { options?: Record<string, unknown>; steps?: ChildStep[] },
   user?: { uid: number; gid: number },
 ): Promise<ChildReport> {
-  const { child, report } = start(job, user);
+  const { child, report } = await start(job, user);
   const result = await report;
   await new Promise((resolve) =>
     child.exitCode === null ? child.once('close', resolve) : resolve(null),
@@ -122,6 +184,6 @@ export async function runChild(
 export function holdChild(
   job: { options?: Record<string, unknown>; steps?: ChildStep[] },
   user?: { uid: number; gid: number },
-): HeldChild {
+): Promise<HeldChild> {
   return start({ ...job, hold: true }, user);
 }
