@@ -55,14 +55,14 @@ describe('step lines', () => {
 });
 
 describe('runBrowserTask before anything starts', () => {
-  it('reports a missing credential as a failed run with a ConfigurationError', async () => {
+  it('reports a missing credential as a failed run with a MissingCredentialsError (a ConfigurationError)', async () => {
     const { runBrowserTask } = await import('./run-browser-task.js');
     const result = await runBrowserTask('open a page', {
       model: 'azure-openai/gpt-4o',
       env: { OPEN_AI_END_POINT: 'http://127.0.0.1:9', OPEN_AI_API_VERSION: '2024-10-21' },
     });
     expect(result.status).toBe('failed');
-    expect(result.error?.name).toBe('ConfigurationError');
+    expect(result.error?.name).toBe('MissingCredentialsError');
     expect(result.error?.message).toMatch(/AZURE_AUTH_METHOD=azure_ad/);
     await expect(runBrowserTask('  ')).rejects.toThrow(/empty/);
   });
