@@ -28,7 +28,7 @@ import {
   RUNNING_AS_ROOT,
   runChild,
 } from './local-test-support.js';
-import { describeWhen } from './sandbox-test-support.js';
+import { describeWhen, FORK_LOOP } from './sandbox-test-support.js';
 import { FORGED_END_LINES, writeNonceThief } from './shell-attack-test-support.js';
 
 const SANDBOX_UID = RUNNING_AS_ROOT ? 1000 : process.getuid?.();
@@ -274,7 +274,7 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
           String(256 * 1024 ** 2),
         );
       }
-      const fork = await environment.execute(BOUNDED_FORK_LOOP, { timeoutMs: 60_000 });
+      const fork = await environment.execute(FORK_LOOP, { timeoutMs: 60_000 });
       const match = /fork failed after (\d+) children/.exec(fork.output);
       expect(match, fork.output).not.toBeNull();
       expect(Number(match![1])).toBeLessThan(64);
@@ -611,22 +611,6 @@ describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () 
     );
   });
 });
-
-const BOUNDED_FORK_LOOP = `timeout -s KILL 40 python3 -c '
-import os, signal, time
-n = 0
-try:
-    for i in range(2000):
-        pid = os.fork()
-        if pid == 0:
-            time.sleep(60)
-            os._exit(0)
-        n += 1
-    print("started all", n, flush=True)
-except OSError as error:
-    print("fork failed after", n, "children:", error.strerror, flush=True)
-os.killpg(0, signal.SIGKILL)
-'`;
 
 /** Cgroup folders of this process's local sandboxes (their names carry our pid). */
 function ownSandboxCgroups(): string[] {

@@ -87,7 +87,8 @@ export interface FactoryOptions {
 const CONNECT = (port: number) =>
   `if timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/${port}; head -n1 <&3' 2>/dev/null; then echo CONNECTED; else echo REFUSED; fi`;
 
-const FORK_LOOP = `timeout -s KILL 40 python3 -c '
+/** A fork loop bounded in count and time (ENVIRONMENT.md): it stops where the pids limit holds. */
+export const FORK_LOOP = `timeout -s KILL 40 python3 -c '
 import os, signal, time
 n = 0
 try:
