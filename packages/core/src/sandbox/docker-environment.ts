@@ -520,15 +520,14 @@ export class DockerEnvironment implements Environment {
   async #refuseLinks(target: string): Promise<void> {
     const script =
       'p=; IFS=/; for c in $1; do [ -z "$c" ] && continue; p="$p/$c"; if [ -L "$p" ]; then printf %s "$p"; exit 3; fi; done; exit 0';
-    try {
-      await this.#execOnce(['sh', '-c', script, 'sh', target]);
-    } catch (error) {
-      const link = /\(exit 3\): (.*)$/s.exec((error as Error).message)?.[1]?.trim();
-      if (!link) throw error;
+    const command = ['sh', '-c', script, 'sh', target];
+    const { exitCode, output } = await this.#exec(command);
+    if (exitCode === 3) {
       throw new SandboxError(
-        `copyIn to ${target} was refused: ${link} is a symbolic link made inside the sandbox, and copyIn never writes through a link. Copy to a path without links (e.g. under ${SANDBOX_WORKDIR}), or remove the link first.`,
+        `copyIn to ${target} was refused: ${output.trim()} is a symbolic link made inside the sandbox, and copyIn never writes through a link. Copy to a path without links (e.g. under ${SANDBOX_WORKDIR}), or remove the link first.`,
       );
     }
+    if (exitCode !== 0) throw execFailure(command, exitCode, output);
   }
 
   async #makeDirectory(path: string): Promise<void> {
@@ -588,7 +587,15 @@ export class DockerEnvironment implements Environment {
     };
   }
 
+  /** Runs a command in the container and fails with a `SandboxError` unless it exits 0. */
   async #execOnce(command: string[], user?: string): Promise<{ exitCode: number; output: string }> {
+    const result = await this.#exec(command, user);
+    if (result.exitCode !== 0) throw execFailure(command, result.exitCode, result.output);
+    return result;
+  }
+
+  /** Runs a command in the container: its exit code and its merged output. */
+  async #exec(command: string[], user?: string): Promise<{ exitCode: number; output: string }> {
     const container = this.#container;
     const docker = this.#docker;
     if (!container || !docker) throw new SandboxError('The sandbox is not running.');
@@ -612,12 +619,12 @@ export class DockerEnvironment implements Environment {
       stream.once('error', () => resolve());
     });
     const info = await exec.inspect();
-    const exitCode = info.ExitCode ?? 1;
-    if (exitCode !== 0) {
-      throw new SandboxError(
-        `${command.join(' ')} failed in the sandbox (exit ${exitCode}): ${text.trim()}`,
-      );
-    }
-    return { exitCode, output: text };
+    return { exitCode: info.ExitCode ?? 1, output: text };
   }
+}
+
+function execFailure(command: string[], exitCode: number, output: string): SandboxError {
+  return new SandboxError(
+    `${command.join(' ')} failed in the sandbox (exit ${exitCode}): ${output.trim()}`,
+  );
 }
