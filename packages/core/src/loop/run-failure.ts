@@ -1,0 +1,25 @@
+import { BotsError, redact } from '@bots/auth';
+import type { BotError } from './bot-result.js';
+
+/** Ends the run as `failed` with this error (thrown inside the loop, caught by `runAgentLoop`). */
+export class RunFailure extends Error {
+  constructor(readonly failure: BotError) {
+    super(failure.message);
+  }
+}
+
+/** The error to report: a library error keeps its name; anything else gets `fallback`'s. */
+export function errorOf(
+  error: unknown,
+  fallback: new (message: string) => BotsError,
+  message: string,
+): BotError {
+  if (error instanceof BotsError) return { name: error.name, message: redact(error.message) };
+  return { name: fallback.name, message: redact(message) };
+}
+
+/** An error's message, redacted and without its closing full stops, to quote inside a sentence. */
+export function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return redact(text.replace(/\.+$/, ''));
+}

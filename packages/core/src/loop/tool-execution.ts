@@ -1,0 +1,93 @@
+import type { TokenProvider } from '@bots/auth';
+import type { ChatModel } from '@bots/providers';
+import type { Environment } from '../environment.js';
+import { childController, raceSignal } from './abort.js';
+import type { Step } from './bot-result.js';
+import type { ExecutionOutcome } from './execution-outcome.js';
+import type { IterationBudget } from './iteration-budget.js';
+import { messageOf } from './run-failure.js';
+import type { BotTool, ToolContext, ToolResult } from './tool.js';
+
+/** What a tool call gets from the run, besides its input. */
+export interface ToolRunContext {
+  /** The run's signal. */
+  runSignal: AbortSignal;
+  /** The run's sandbox, created and started on demand. */
+  getEnvironment: () => Promise<Environment>;
+  /** The run's chat model. */
+  model: ChatModel;
+  /** The run's iteration budget. */
+  budget: IterationBudget;
+  /** The run's per-command timeout, in milliseconds. */
+  commandTimeoutMs: number;
+  /** The bot's token provider, if it has one. */
+  tokenProvider: TokenProvider | undefined;
+  /** Depth of the calling run. */
+  depth: number;
+  /** Reports a step of a nested run. */
+  onStep: (step: Step) => void;
+}
+
+/** The tool a command calls: the one named by the command's first word, if any. */
+export function findTool(tools: readonly BotTool[], command: string): BotTool | undefined {
+  const firstWord = command.split(/\s/, 1)[0];
+  return tools.find((tool) => tool.name === firstWord);
+}
+
+/**
+ * Calls one tool. A tool past its `timeoutMs` is reported as exit code 124, a tool that rejects
+ * as exit code 1 with its error's message (the run goes on); the run's abort propagates.
+ */
+export async function runTool(
+  tool: BotTool,
+  input: string,
+  context: ToolRunContext,
+): Promise<ExecutionOutcome> {
+  const { runSignal } = context;
+  const environment = await context.getEnvironment();
+  const { controller, release } = childController(runSignal);
+  const timer =
+    tool.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new Error('tool timeout')), tool.timeoutMs);
+  const startedAt = performance.now();
+  const toolContext: ToolContext = {
+    signal: controller.signal,
+    environment,
+    model: context.model,
+    budget: context.budget,
+    commandTimeoutMs: context.commandTimeoutMs,
+    tokenProvider: context.tokenProvider,
+    depth: context.depth,
+    onStep: context.onStep,
+  };
+  const elapsed = () => Math.round(performance.now() - startedAt);
+  try {
+    const value = await raceSignal(() => tool.invoke(input, toolContext), controller.signal);
+    const result: ToolResult = typeof value === 'string' ? { output: value } : value;
+    const outcome: ExecutionOutcome = {
+      exitCode: result.exitCode ?? 0,
+      output: typeof result.output === 'string' ? result.output : String(result.output),
+      timedOut: false,
+      truncated: false,
+      durationMs: elapsed(),
+    };
+    if (result.steps) outcome.subSteps = result.steps;
+    return outcome;
+  } catch (error) {
+    if (runSignal.aborted) throw runSignal.reason;
+    if (controller.signal.aborted) {
+      return { exitCode: 124, output: '', timedOut: true, truncated: false, durationMs: elapsed() };
+    }
+    return {
+      exitCode: 1,
+      output: `The tool "${tool.name}" failed: ${messageOf(error)}`,
+      timedOut: false,
+      truncated: false,
+      durationMs: elapsed(),
+    };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    release();
+  }
+}
