@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/testing/index.ts'],
+  // src/loop/index.ts is the light entry `@bots/core/loop`: the agent loop and its types, no
+  // sandbox code and no dockerode (the browser agent's bundle in its image uses it).
+  entry: ['src/index.ts', 'src/loop/index.ts', 'src/testing/index.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,3 +1,9 @@
+/**
+ * The agent loop and its types: `@bots/core/loop`, the light entry of `@bots/core` (no sandbox
+ * code, no dockerode), and part of the package's main entry.
+ */
+
+export type { CommandResult, Environment, ExecuteOptions, Mount } from '../environment.js';
 export {
   type AgentLoopOptions,
   BOT_RUN_OPTION_NAMES,
@@ -7,7 +13,6 @@ export {
   DEFAULT_MAX_FORMAT_CORRECTIONS,
   DEFAULT_MAX_ITERATIONS,
   runAgentLoop,
-  validateTools,
 } from './agent-loop.js';
 export type { BotError, BotResult, RunStatus, Step, StepKind } from './bot-result.js';
 export { DEFAULT_MAX_OUTPUT_CHARS } from './cap-output.js';
@@ -28,3 +33,4 @@ export {
 } from './protocol.js';
 export { buildSystemPrompt, type SystemPromptOptions, sandboxPathOf } from './system-prompt.js';
 export { type BotTool, type ToolContext, type ToolResult, unquote } from './tool.js';
+export { validateTools } from './validate-tools.js';
