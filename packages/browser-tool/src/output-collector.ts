@@ -1,6 +1,7 @@
 import { redactForModel } from '@bots/auth';
 import type { Step } from '@bots/core';
 import { type AgentStepLine, parseStepLine } from './agent-output.js';
+import { BrowserError } from './browser-error.js';
 import { type BrowserTaskOptions, errorOf } from './browser-task-options.js';
 import { type RefusedRequest, refusedLine } from './network-guard.js';
 
@@ -28,7 +29,7 @@ export class OutputCollector {
     }
     const finalError = /^final error:\s*([\w.]+):\s*([\s\S]*)$/i.exec(line);
     if (finalError)
-      this.finalError = errorOf(finalError[1] ?? 'BrowserAgentError', finalError[2] ?? '');
+      this.finalError = errorOf(finalError[1] ?? BrowserError.name, finalError[2] ?? '');
     try {
       this.options.onProgress?.(line);
     } catch {

@@ -1,6 +1,7 @@
 import { ConfigurationError, redact, redactForModel } from '@bots/auth';
 import type { BotResult } from '@bots/core';
 import { parseFinalResult } from './agent-output.js';
+import { BrowserError } from './browser-error.js';
 import { prepareBrowserModel } from './browser-model.js';
 import {
   type BrowserRunner,
@@ -136,7 +137,7 @@ export async function runBrowserTask(
       error:
         collector.finalError ??
         errorOf(
-          'BrowserAgentError',
+          BrowserError.name,
           `The browser agent ended with exit code ${exit.code} without a "Final Result:" line.${exit.detail ? ` ${exit.detail}` : ''}`,
         ),
     });
@@ -145,7 +146,7 @@ export async function runBrowserTask(
     // Like the bots of @bots/core: a configuration problem found when the run starts (no
     // credential, no endpoint, no browser to run) is a failed run with a ConfigurationError that
     // says what to set; only invalid arguments reject.
-    const name = error instanceof Error && error.name !== 'Error' ? error.name : 'BrowserTaskError';
+    const name = error instanceof Error && error.name !== 'Error' ? error.name : BrowserError.name;
     if (!runnerReason && name === 'ConfigurationError')
       runnerReason = error instanceof Error ? redact(error.message) : '';
     return finish({

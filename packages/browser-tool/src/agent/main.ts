@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { redact, registerSecret } from '@bots/auth';
 import { type ChatModel, createChatModel, ENV_NAMES, readEnvSetting } from '@bots/providers';
+import { BrowserError } from '../browser-error.js';
 import { runBrowserAgent } from './browser-agent.js';
 import { containerTokenProvider } from './container-token-provider.js';
 import { MODEL_SOCKET, PROXY_SOCKET } from './host-channel-protocol.js';
@@ -108,7 +109,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stdout.write(
-      `Final Error: BrowserAgentError: ${redact(String((error as Error)?.message ?? error))}\n`,
+      `Final Error: ${BrowserError.name}: ${redact(String((error as Error)?.message ?? error))}\n`,
     );
     process.exit(1);
   },
