@@ -84,6 +84,8 @@ export class SandboxLifecycle {
       cleanupAsync: () => backend.release(),
     });
     await backend.create(this.#stopping.signal);
+    // Disposed meanwhile: no shell to start (the dispose waits for this run, then releases).
+    if (this.#disposed) return;
     const session = new ShellSession({
       ...backend.shell,
       start: () => backend.spawnShell(),
