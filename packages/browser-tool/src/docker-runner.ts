@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
-import { defaultDocker, registerCleanup } from '@bots/core';
+import { defaultDocker, registerCleanup, removeContainer, removeContainerNow } from '@bots/core';
 import type Docker from 'dockerode';
 import { CHANNEL_MOUNT } from './agent/host-channel-protocol.js';
 import { LineSplitter } from './agent-output.js';
@@ -9,46 +8,6 @@ import { ensureBrowserImage } from './browser-image.js';
 import type { RunExit } from './browser-task-options.js';
 import { containerUser, type HostChannel, openHostChannel } from './host-channel.js';
 import type { RunContext } from './run-context.js';
-
-function removeWithCli(id: string): boolean {
-  try {
-    const result = spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore', timeout: 15_000 });
-    return result.status === 0;
-  } catch {
-    return false;
-  }
-}
-
-const removals = new WeakMap<Docker.Container, Promise<void>>();
-
-/**
- * Removes a container (force) and resolves once the engine no longer has it. Concurrent calls
- * share one removal; a removal already in progress (409) is waited for.
- */
-function removeContainer(container: Docker.Container): Promise<void> {
-  let removal = removals.get(container);
-  if (!removal) {
-    removal = (async () => {
-      try {
-        await container.remove({ force: true });
-      } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
-        if (status === 404) return;
-        if (status !== 409 && !removeWithCli(container.id)) throw error;
-      }
-      for (let i = 0; i < 100; i++) {
-        try {
-          await container.inspect();
-        } catch (error) {
-          if ((error as { statusCode?: number }).statusCode === 404) return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })().catch(() => undefined);
-    removals.set(container, removal);
-  }
-  return removal;
-}
 
 /**
  * Runs the agent in a container of the browser image; see `runBrowserTask`. The container has no
@@ -127,8 +86,8 @@ export async function runInDocker(context: RunContext): Promise<RunExit> {
     const created = container;
     unregister = registerCleanup({
       description: `browser container ${id.slice(0, 12)}`,
-      cleanupSync: () => removeWithCli(id),
-      cleanupAsync: () => removeContainer(created),
+      cleanupSync: () => removeContainerNow(id),
+      cleanupAsync: () => removeContainer(created, { cli: true }),
     });
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
     const stdout = new PassThrough();
@@ -143,7 +102,7 @@ export async function runInDocker(context: RunContext): Promise<RunExit> {
       stream.once('close', () => resolve());
       stream.once('error', () => resolve());
     });
-    const onAbort = () => void removeContainer(created);
+    const onAbort = () => void removeContainer(created, { cli: true });
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       await container.start();
@@ -161,7 +120,7 @@ export async function runInDocker(context: RunContext): Promise<RunExit> {
       signal.removeEventListener('abort', onAbort);
     }
   } finally {
-    if (container) await removeContainer(container);
+    if (container) await removeContainer(container, { cli: true });
     unregister?.();
     await channel?.close();
   }

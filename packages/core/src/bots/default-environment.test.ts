@@ -5,6 +5,7 @@ import { createDefaultEnvironment, type SandboxModule } from './default-environm
 
 function fakeSandbox(dockerAnswers: boolean) {
   const created: { kind: string; options: Record<string, unknown> }[] = [];
+  const probed: unknown[] = [];
   const make = (kind: string) =>
     class extends ScriptedEnvironment {
       constructor(options: Record<string, unknown>) {
@@ -15,9 +16,12 @@ function fakeSandbox(dockerAnswers: boolean) {
   const module: SandboxModule = {
     DockerEnvironment: make('docker') as unknown as SandboxModule['DockerEnvironment'],
     LocalEnvironment: make('local') as unknown as SandboxModule['LocalEnvironment'],
-    isDockerAvailable: async () => dockerAnswers,
+    isDockerAvailable: async (options) => {
+      probed.push(options);
+      return dockerAnswers;
+    },
   };
-  return { created, load: async () => module };
+  return { created, probed, load: async () => module };
 }
 
 describe('createDefaultEnvironment', () => {
@@ -37,6 +41,14 @@ describe('createDefaultEnvironment', () => {
     const sandbox = fakeSandbox(false);
     await createDefaultEnvironment({ mounts }, sandbox.load);
     expect(sandbox.created.map((entry) => entry.kind)).toEqual(['local']);
+  });
+
+  it('asks the engine of the Docker client given in sandboxOptions, not the default one', async () => {
+    const sandbox = fakeSandbox(true);
+    const docker = { ping: async () => 'OK' };
+    await createDefaultEnvironment({ sandboxOptions: { docker } }, sandbox.load);
+    expect(sandbox.probed).toEqual([{ docker }]);
+    expect(sandbox.created.map((entry) => entry.kind)).toEqual(['docker']);
   });
 
   it('honours a forced kind', async () => {

@@ -67,12 +67,15 @@ async function dockerAnswers(sandbox: SandboxModule, client: unknown): Promise<b
   const probe =
     sandbox.isDockerAvailable ??
     sandbox.DockerEnvironment.isAvailable?.bind(sandbox.DockerEnvironment);
+  const given =
+    typeof (client as { ping?: unknown })?.ping === 'function'
+      ? (client as { ping(): Promise<unknown> })
+      : undefined;
   try {
-    if (probe) return await withTimeout(probe(), DOCKER_PROBE_TIMEOUT_MS);
-    const docker =
-      typeof (client as { ping?: unknown })?.ping === 'function'
-        ? (client as { ping(): Promise<unknown> })
-        : new (await import('dockerode')).default();
+    // The engine the sandbox would use: the client given in sandboxOptions, else DOCKER_HOST's.
+    if (probe)
+      return await withTimeout(probe(given ? { docker: given } : {}), DOCKER_PROBE_TIMEOUT_MS);
+    const docker = given ?? new (await import('dockerode')).default();
     await withTimeout(docker.ping(), DOCKER_PROBE_TIMEOUT_MS);
     return true;
   } catch {

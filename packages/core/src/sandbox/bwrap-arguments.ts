@@ -178,3 +178,44 @@ export function filesystemArguments(
   args.push('--remount-ro', '/');
   return args;
 }
+
+/**
+ * The whole command line of the sandbox's shell: {@link isolationArguments},
+ * {@link filesystemArguments}, bwrap's info on {@link INFO_FD}, a cleared environment with only
+ * the sandbox's own variables and `env`, started in `/workdir` from the execute-only bash.
+ */
+export function shellArguments(options: {
+  view: SandboxView;
+  user: SandboxUser;
+  env: Readonly<Record<string, string>>;
+  workdir: string;
+}): string[] {
+  const { view, user } = options;
+  const args = [
+    ...isolationArguments({ network: view.network, user }),
+    ...filesystemArguments(view),
+    '--info-fd',
+    String(INFO_FD),
+    '--hostname',
+    'bots-sandbox',
+    '--clearenv',
+    '--setenv',
+    'PATH',
+    SANDBOX_PATH,
+    '--setenv',
+    'HOME',
+    SANDBOX_HOME,
+    '--setenv',
+    'LANG',
+    'C.UTF-8',
+    '--setenv',
+    'TERM',
+    'dumb',
+    '--setenv',
+    'USER',
+    user.name,
+  ];
+  for (const [key, value] of Object.entries(options.env)) args.push('--setenv', key, value);
+  args.push('--chdir', options.workdir, `${LOCAL_SHELL_DIRECTORY}/bash`, '--noprofile', '--norc');
+  return args;
+}

@@ -7,6 +7,9 @@ import { setidSeccompProgram } from './seccomp-filter.js';
 
 let program: Buffer | undefined;
 const KILL_WAIT_MS = 2_000;
+/** How long {@link killNow} waits for the sandboxes' pid 1 to end. */
+const KILL_NOW_WAIT_MS = 1_000;
+const KILL_NOW_POLL_MS = 10;
 
 function parentOf(pid: number): number | undefined {
   try {
@@ -14,6 +17,16 @@ function parentOf(pid: number): number | undefined {
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
     return undefined;
+  }
+}
+
+/** Whether a process runs (exists and is not a zombie that has finished exiting). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 
@@ -102,4 +115,33 @@ export function spawnBwrap(
       await closed;
     },
   };
+}
+
+/**
+ * At process exit: kills every sandbox of `processes` now (its pid 1 and bwrap's process group)
+ * and waits, synchronously and up to a second, until each one's pid 1, and so every process of
+ * it, has ended, so that no command inside can still swap a folder for a link while its
+ * temporary folder is removed.
+ */
+export function killNow(processes: Iterable<BwrapProcess>): void {
+  const waiting: number[] = [];
+  for (const bwrap of processes) {
+    const pid = bwrap.sandboxPid();
+    if (pid !== undefined) waiting.push(pid);
+    for (const target of [pid, bwrap.child.pid && -bwrap.child.pid]) {
+      try {
+        if (target) process.kill(target, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (
+    let waited = 0;
+    waited < KILL_NOW_WAIT_MS && waiting.some(running);
+    waited += KILL_NOW_POLL_MS
+  ) {
+    Atomics.wait(pause, 0, 0, KILL_NOW_POLL_MS);
+  }
 }

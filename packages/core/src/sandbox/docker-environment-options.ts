@@ -14,8 +14,19 @@ import {
 } from '@bots/auth';
 import type Docker from 'dockerode';
 import type { Mount } from '../environment.js';
+import { DEFAULT_OUTPUT_LIMIT } from './cap-output.js';
 import type { DockerClient } from './docker-client.js';
 import { type ResolvedMount, resolveMounts } from './mounts.js';
+import {
+  DEFAULT_MEMORY,
+  DEFAULT_PIDS,
+  DEFAULT_TIMEOUT_MS,
+  defaultInitialDirectory,
+  MAX_OUTPUT_LIMIT,
+  MAX_PIDS,
+  MIN_OUTPUT_LIMIT,
+  MIN_PIDS,
+} from './sandbox-defaults.js';
 
 /** Options of a {@link DockerEnvironment}. */
 export interface DockerEnvironmentOptions {
@@ -74,9 +85,10 @@ export interface DockerSettings {
   pids: number;
   cpus: number | undefined;
   labels: Record<string, string>;
-  workdir: string | undefined;
+  /** The shell's first directory (default: the first mount's sandbox path, else `/workdir`). */
+  workdir: string;
   env: Record<string, string>;
-  outputLimit: number | undefined;
+  outputLimit: number;
   defaultTimeoutMs: number;
   readOnlyRootfs: boolean;
   user: { uid: number; gid: number } | undefined;
@@ -104,16 +116,8 @@ const OPTION_NAMES = [
   'signal',
 ] as const satisfies readonly (keyof DockerEnvironmentOptions)[];
 
-const DEFAULT_MEMORY = 1024 ** 3;
-const DEFAULT_PIDS = 256;
-const DEFAULT_TIMEOUT_MS = 120_000;
 /** Docker refuses a smaller memory limit. */
 const MIN_MEMORY = 6 * 1024 ** 2;
-/** Below this the shell, its watchdog and a command cannot all run. */
-const MIN_PIDS = 16;
-/** Linux's largest pid count. */
-const MAX_PIDS = 4_194_304;
-const MAX_OUTPUT_LIMIT = 10_000_000;
 const MAX_ID = 4_294_967_294;
 /** Variables the sandbox sets itself. */
 const RESERVED_ENV = ['BOTS_SHELL'];
@@ -220,9 +224,10 @@ export function resolveDockerSettings(input: unknown): DockerSettings {
       `${name('signal')} must be an AbortSignal (controller.signal), but got ${describeValue(signal)}.`,
     );
   }
+  const mounts = resolveMounts(options['mounts'], name('mounts'));
   return {
     image,
-    mounts: resolveMounts(options['mounts'], name('mounts')),
+    mounts,
     network: has('network') ? checkNetwork(options['network']) : false,
     memory: has('memory')
       ? checkInteger(options['memory'], name('memory'), {
@@ -244,15 +249,15 @@ export function resolveDockerSettings(input: unknown): DockerSettings {
         })
       : undefined,
     labels: has('labels') ? checkLabels(options['labels']) : {},
-    workdir: has('workdir') ? checkWorkdir(options['workdir']) : undefined,
+    workdir: has('workdir') ? checkWorkdir(options['workdir']) : defaultInitialDirectory(mounts),
     env: has('env') ? checkEnv(options['env']) : {},
     outputLimit: has('outputLimit')
       ? checkInteger(options['outputLimit'], name('outputLimit'), {
-          min: 100,
+          min: MIN_OUTPUT_LIMIT,
           max: MAX_OUTPUT_LIMIT,
           hint: 'It is the most characters of one command’s output that come back (default 16000).',
         })
-      : undefined,
+      : DEFAULT_OUTPUT_LIMIT,
     defaultTimeoutMs: has('defaultTimeoutMs')
       ? checkDuration(options['defaultTimeoutMs'], name('defaultTimeoutMs'), { allowZero: true })
       : DEFAULT_TIMEOUT_MS,

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { DockerClient } from './docker-client.js';
+import { hasBridgeNetwork } from './docker-network.js';
 import { SandboxError } from './errors.js';
 
 /** A Docker client from `DOCKER_HOST` (dockerode is loaded only when a container is needed). */
@@ -97,8 +98,7 @@ export function followImageBuild(
  * way out), else the engine's default (undefined).
  */
 export async function buildNetworkMode(docker: DockerClient): Promise<string | undefined> {
-  const networks = await (docker as Docker).listNetworks({ filters: { name: ['bridge'] } });
-  return networks.some((network) => network.Name === 'bridge') ? undefined : 'host';
+  return (await hasBridgeNetwork(docker)) ? undefined : 'host';
 }
 
 /** Options of {@link buildImage}. */

@@ -2,6 +2,12 @@ export { capOutput, cutMarker, DEFAULT_OUTPUT_LIMIT, OutputCapper } from './cap-
 export { type CgroupLimits, createSandboxCgroup, type SandboxCgroup } from './cgroup.js';
 export { type CleanupEntry, cleanupRegistryState, registerCleanup } from './cleanup-registry.js';
 export type { DockerClient } from './docker-client.js';
+export {
+  type ContainerRemovalOptions,
+  type RemovableContainer,
+  removeContainer,
+  removeContainerNow,
+} from './docker-container-removal.js';
 export { DockerEnvironment, type DockerEnvironmentOptions } from './docker-environment.js';
 export {
   type BuildImageOptions,

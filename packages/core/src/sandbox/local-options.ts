@@ -13,6 +13,16 @@ import {
 import type { Mount } from '../environment.js';
 import { DEFAULT_OUTPUT_LIMIT } from './cap-output.js';
 import { type ResolvedMount, resolveMounts, SANDBOX_WORKDIR } from './mounts.js';
+import {
+  DEFAULT_MEMORY,
+  DEFAULT_PIDS,
+  DEFAULT_TIMEOUT_MS,
+  defaultInitialDirectory,
+  MAX_OUTPUT_LIMIT,
+  MAX_PIDS,
+  MIN_OUTPUT_LIMIT,
+  MIN_PIDS,
+} from './sandbox-defaults.js';
 
 /** Options of a {@link LocalEnvironment}. */
 export interface LocalEnvironmentOptions {
@@ -62,15 +72,7 @@ export interface ResolvedLocalOptions {
   signal: AbortSignal | undefined;
 }
 
-export const DEFAULT_MEMORY = 1024 ** 3;
-export const DEFAULT_PIDS = 256;
-export const DEFAULT_TIMEOUT_MS = 120_000;
 const MIN_MEMORY = 16 * 1024 ** 2;
-const MIN_PIDS = 16;
-/** Linux's `PID_MAX_LIMIT`: no more processes can exist. */
-const MAX_PIDS = 4_194_304;
-const MIN_OUTPUT_LIMIT = 100;
-const MAX_OUTPUT_LIMIT = 10_000_000;
 
 const NAME = 'LocalEnvironment options';
 const KNOWN_KEYS = [
@@ -156,7 +158,7 @@ export function resolveLocalOptions(input: unknown): ResolvedLocalOptions {
     limits,
     workdir:
       options['workdir'] === undefined
-        ? (mounts[0]?.sandboxPath ?? SANDBOX_WORKDIR)
+        ? defaultInitialDirectory(mounts)
         : checkAbsolutePath(options['workdir'], 'workdir', SANDBOX_WORKDIR),
     env: options['env'] === undefined ? {} : { ...checkEnvRecord(options['env'], 'env') },
     outputLimit:
