@@ -85,7 +85,7 @@ function checkOptions(options: unknown): TokenProviderFromEnvOptions {
   if (scope !== undefined) {
     checkString(scope, 'scope', {
       nonEmpty: true,
-      hint: 'Pass a scope such as https://cognitiveservices.azure.com/.default, or leave it out to use the provider default or AZURE_AUTH_SCOPE.',
+      hint: 'Pass a scope such as https://cognitiveservices.azure.com/.default, or leave it out to use AZURE_AUTH_SCOPE, else the Cognitive Services scope.',
     });
   }
   if (credential !== undefined) checkCredential(credential, 'credential');

@@ -44,7 +44,9 @@ describe('a provider added to the registry', () => {
     expect(
       variables.find((variable) => variable.name === 'BOTS_ALLOW_PLAIN_HTTP_KEY')?.provider,
     ).toBe('azure-openai, anthropic, openai, echo');
-    expect(renderEnvironmentTable(variables)).toMatch(/\| `ECHO_API_KEY` +\| echo +\| API key of echo\. +\|/);
+    expect(renderEnvironmentTable(variables)).toMatch(
+      /\| `ECHO_API_KEY` +\| echo +\| API key of echo\. +\|/,
+    );
   });
 
   it("appears in parseModel's list of valid forms, and parses", () => {
