@@ -1,4 +1,5 @@
 import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_MAX_ITERATIONS } from '@bots/core';
+import { modelForms } from '@bots/providers';
 import { modelString, oneOf, seconds, wholeNumber } from './flag-values.js';
 import { flag, value } from './option-table.js';
 
@@ -11,8 +12,9 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 180;
 export const MODEL_OPTION = value({
   argument: '<provider/name>',
   short: 'm',
-  description:
-    'the model: azure-openai/<deployment>, anthropic/<deployment>, openai/<model> or ollama-local/<model>',
+  description: `the model: ${modelForms()
+    .join(', ')
+    .replace(/, (?=[^,]*$)/, ' or ')}`,
   defaultLabel:
     'BOTS_MODEL, else azure-openai/<deployment> from OPEN_AI_DEPLOYMENT_NAME or AZURE_OPENAI_DEPLOYMENT_NAME',
   parse: modelString,

@@ -1,9 +1,11 @@
-import { AI_FOUNDRY_SCOPE, AUTH_METHODS, MAX_TIMER_MS } from '@bots/auth';
+import { AUTH_METHODS, MAX_TIMER_MS, SCOPE_VARIABLE } from '@bots/auth';
 import type { BotError, BotResult } from '@bots/core';
 import {
-  acceptsTokenProvider,
+  builtInProviders,
+  findProvider,
   type MissingCredentialsError,
-  type ProviderName,
+  type ProviderRegistry,
+  takesTokens,
 } from '@bots/providers';
 
 /**
@@ -85,13 +87,22 @@ export function cliResult<T extends BotResult>(result: T, limits: RunLimits): T 
  * No key and no token for a provider, in a CLI user's terms: the variables that give a key, and
  * `AZURE_AUTH_METHOD` for a token (never "pass tokenProvider", which a CLI user cannot do).
  */
-export function missingCredentialsMessage(error: MissingCredentialsError, model?: string): string {
+export function missingCredentialsMessage(
+  error: MissingCredentialsError,
+  model?: string,
+  providers: ProviderRegistry = builtInProviders,
+): string {
   const keys = error.keyVariables.length > 0 ? error.keyVariables.join(' or ') : undefined;
   const key = keys ? `Set ${keys} to use an API key` : undefined;
   const methods = AUTH_METHODS.filter((method) => method !== 'api_key' && method !== 'azure_ad');
-  const tokens = acceptsTokenProvider(error.provider as ProviderName)
-    ? `set AZURE_AUTH_METHOD=azure_ad${error.provider === 'anthropic' ? ` and AZURE_AUTH_SCOPE=${AI_FOUNDRY_SCOPE}` : ''} to use an Entra ID token (managed identity, workload identity, az login, ...; or one credential: ${methods.join(', ')})`
-    : undefined;
+  const definition = findProvider(error.provider, providers);
+  const scope = definition?.scopeSuggestion
+    ? ` and ${SCOPE_VARIABLE}=${definition.scopeSuggestion.scope}`
+    : '';
+  const tokens =
+    definition && takesTokens(definition)
+      ? `set AZURE_AUTH_METHOD=azure_ad${scope} to use an Entra ID token (managed identity, workload identity, az login, ...; or one credential: ${methods.join(', ')})`
+      : undefined;
   const ways = [key, tokens].filter(Boolean).join(', or ');
   const doctor = model ? ` \`bots doctor --model ${model}\` shows what is found.` : '';
   return `No credentials for ${error.provider}. ${ways ? `${ways.charAt(0).toUpperCase()}${ways.slice(1)}.` : ''}${doctor}`;

@@ -1,3 +1,4 @@
+import { builtInProviders, modelForms, type ProviderRegistry } from '@bots/providers';
 import { argumentForm, type CommandSpec, usageLine } from './command-spec.js';
 import { type OptionTable, optionForm } from './option-table.js';
 
@@ -72,8 +73,15 @@ export function commandHelp(spec: CommandSpec): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-/** `bots --help`: the commands, each with its arguments and summary. */
-export function mainHelp(specs: readonly CommandSpec[]): string {
+/**
+ * `bots --help`: the commands, each with its arguments and summary; the model forms and the API
+ * keys come from the provider registry.
+ */
+export function mainHelp(
+  specs: readonly CommandSpec[],
+  providers: ProviderRegistry = builtInProviders,
+): string {
+  const keys = providers.flatMap((definition) => definition.keyVariables.slice(0, 1)).join(', ');
   const commands = table(
     specs.map((spec) => [[spec.name, ...spec.arguments.map(argumentForm)].join(' '), spec.summary]),
   );
@@ -87,8 +95,9 @@ export function mainHelp(specs: readonly CommandSpec[]): string {
     paragraph(
       'Run `bots <command> --help` for its arguments, options and an example. Try `bots demo` first: it needs no model and no account.',
     ),
+    paragraph(`Models (--model): ${modelForms(providers).join(', ')}.`),
     paragraph(
-      "Auth: set AZURE_AUTH_METHOD=azure_ad for Entra ID tokens (managed identity, workload identity, az login, ...; no key), or the provider's API key (OPEN_AI_KEY, ANTHROPIC_API_KEY, OPENAI_API_KEY). `bots doctor` shows what is found.",
+      `Auth: set AZURE_AUTH_METHOD=azure_ad for Entra ID tokens (managed identity, workload identity, az login, ...; no key), or the provider's API key (${keys}). \`bots doctor\` shows what is found.`,
     ),
     paragraph(`Progress goes to stderr, the answer to stdout. ${EXIT_CODES}`),
   ].join('\n\n')}\n`;

@@ -3,8 +3,11 @@ import {
   type ChatModel,
   type ChatModelConnection,
   type CreateChatModelOptions,
+  connect,
   createChatModel,
   MissingCredentialsError,
+  type ModelConnection,
+  resolveConnection,
 } from '@bots/providers';
 import { missingCredentialsMessage } from './cli-wording.js';
 
@@ -25,6 +28,44 @@ export async function createModel(model: string, env: Env, setup: ModelSetup): P
     }
     throw error;
   }
+}
+
+/**
+ * `createModel`, keeping the connection `resolveConnection` decided (provider, endpoint, api
+ * version, wire API, auth kind, scope, the variable of the key; never a secret), for `bots doctor`.
+ */
+export async function resolveModel(
+  model: string,
+  env: Env,
+  setup: ModelSetup,
+): Promise<{ model: ChatModel; connection: ModelConnection }> {
+  try {
+    const resolved = await resolveConnection(model, { env });
+    return { model: await connect(resolved, setup), connection: resolved.connection };
+  } catch (error) {
+    if (error instanceof MissingCredentialsError) {
+      throw new ConfigurationError(missingCredentialsMessage(error, model), { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** The serialisable connection as one line of `name value` pairs, in a fixed order. */
+export function connectionLine(connection: ModelConnection): string {
+  const parts: [string, string | undefined][] = [
+    ['provider', connection.provider],
+    ['endpoint', connection.endpoint],
+    ['api', connection.api],
+    ['api-version', connection.apiVersion],
+    ['wire API', connection.wireApi],
+    ['auth', connection.auth],
+    ['scope', connection.scope],
+    ['key from', connection.keyFrom],
+  ];
+  return `connection: ${parts
+    .filter((part): part is [string, string] => part[1] !== undefined)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ')}${connection.note ? ` (${connection.note})` : ''}`;
 }
 
 /** How the model is reached, in one line without secrets. */

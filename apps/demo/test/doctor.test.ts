@@ -225,3 +225,46 @@ describe('bots doctor: which browser bots browse would use, and why', () => {
     },
   );
 });
+
+describe('bots doctor prints the connection resolveConnection decided', () => {
+  test('the emulator with azure_ad: provider, endpoint, api-version, wire API, auth, scope; --json has it as data; never a secret', async () => {
+    const env = cleanEnv({ ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' });
+    const run = await runCli(['doctor', '--model', 'azure-openai/gpt-4o-mini'], { env });
+    expect(run.stdout).toContain(
+      `connection: provider azure-openai, endpoint ${emulator.env.AZURE_OPENAI_ENDPOINT?.replace(/\/+$/, '')}, api deployments, api-version ${emulator.env.AZURE_OPENAI_API_VERSION}, wire API completions, auth token, scope https://cognitiveservices.azure.com/.default`,
+    );
+    const json = await runCli(['doctor', '--model', 'azure-openai/gpt-4o-mini', '--json'], { env });
+    const report = JSON.parse(json.stdout) as {
+      checks: { name: string; connection?: Record<string, unknown> }[];
+    };
+    expect(report.checks.find((check) => check.name === 'model')?.connection).toEqual({
+      provider: 'azure-openai',
+      model: 'gpt-4o-mini',
+      endpoint: emulator.env.AZURE_OPENAI_ENDPOINT?.replace(/\/+$/, ''),
+      client: '`AzureOpenAI({ azureADTokenProvider, endpoint, apiVersion, deployment })`',
+      auth: 'token',
+      api: 'deployments',
+      apiVersion: emulator.env.AZURE_OPENAI_API_VERSION,
+      wireApi: 'completions',
+      scope: 'https://cognitiveservices.azure.com/.default',
+    });
+    expect(run.stdout + json.stdout).not.toContain('eyJ');
+  });
+
+  test('a key: the variable it came from, never the key', async () => {
+    const key = 'doctor0connection0key0SECRET';
+    const run = await runCli(['doctor', '--model', 'openai/gpt-4.1', '--json'], {
+      env: cleanEnv({ OPENAI_API_KEY: key, OPENAI_ENDPOINT: 'http://127.0.0.1:9/v1' }),
+    });
+    const report = JSON.parse(run.stdout) as {
+      checks: { name: string; connection?: Record<string, unknown> }[];
+    };
+    expect(report.checks.find((check) => check.name === 'model')?.connection).toMatchObject({
+      provider: 'openai',
+      endpoint: 'http://127.0.0.1:9/v1',
+      auth: 'key',
+      keyFrom: 'OPENAI_API_KEY',
+    });
+    expect(run.stdout + run.stderr).not.toContain(key);
+  });
+});

@@ -4,9 +4,6 @@ export {
   type Env,
   readVariable,
   resolveAuthMethod,
-  resolveScope,
-  TOKEN_AUDIENCE_PROVIDERS,
-  type TokenAudienceProvider,
 } from './auth-method.js';
 export {
   assertBearerTransport,
@@ -41,7 +38,12 @@ export {
   type NumberCheck,
 } from './option-checks.js';
 export { redact, redactForModel, redactValue, registerSecret } from './redact.js';
-export { AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE } from './scopes.js';
+export {
+  AI_FOUNDRY_SCOPE,
+  COGNITIVE_SERVICES_SCOPE,
+  SCOPE_VARIABLE,
+  scopeFromEnv,
+} from './scopes.js';
 export { toTokenProvider } from './to-token-provider.js';
 export {
   cachedTokenProvider,

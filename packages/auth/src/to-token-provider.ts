@@ -1,11 +1,12 @@
 import { AuthenticationError, ConfigurationError } from './errors.js';
-import { redact } from './redact.js';
+import { redact, registerSecret } from './redact.js';
 import type { TokenProvider } from './token-provider.js';
 
 /**
  * Checks a user-supplied token provider at once and normalises it to `() => Promise<string>`.
  * A synchronous `() => string` is accepted. The returned provider rejects with an
- * `AuthenticationError` when the token is not a non-empty string. Properties of the original
+ * `AuthenticationError` when the token is not a non-empty string. Every token it hands out is
+ * registered for redaction (as the token cache does for its own). Properties of the original
  * (such as `invalidate`) are kept.
  */
 export function toTokenProvider(value: unknown, label = 'tokenProvider'): TokenProvider {
@@ -32,6 +33,7 @@ export function toTokenProvider(value: unknown, label = 'tokenProvider'): TokenP
           `It must resolve to a non-empty bearer token string.`,
       );
     }
+    registerSecret(token);
     return token;
   };
   return Object.assign(normalised, pickExtras(value));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, MissingDependencyError } from './errors.js';
+import { MissingDependencyError } from './errors.js';
 import { AI_FOUNDRY_SCOPE, COGNITIVE_SERVICES_SCOPE } from './scopes.js';
 import type { TokenCredential } from './token-provider.js';
 import { tokenProviderFromEnv } from './token-provider-from-env.js';
@@ -21,6 +21,8 @@ const missingIdentity = async () => {
   });
 };
 
+// What a provider's scope is, and that openai and ollama-local take no token, is
+// @bots/providers' business now: those tests moved to packages/providers/src/token-scope.test.ts.
 describe('tokenProviderFromEnv', () => {
   it('opts into nothing when AZURE_AUTH_METHOD is unset or api_key', async () => {
     expect(await tokenProviderFromEnv({ env: {}, importer: missingIdentity })).toBeUndefined();
@@ -54,30 +56,10 @@ describe('tokenProviderFromEnv', () => {
     expect(scopes).toEqual([AI_FOUNDRY_SCOPE]);
   });
 
-  it('rejects anthropic with azure_ad and no scope, before loading anything', async () => {
-    await expect(
-      tokenProviderFromEnv({
-        env: { AZURE_AUTH_METHOD: 'azure_ad' },
-        provider: 'anthropic',
-        importer: missingIdentity,
-      }),
-    ).rejects.toThrow(ConfigurationError);
-  });
-
   it('rejects an unknown method', async () => {
     await expect(tokenProviderFromEnv({ env: { AZURE_AUTH_METHOD: 'magic' } })).rejects.toThrow(
       /not a known auth method\. Set it to one of: api_key, azure_ad, managed_identity/,
     );
-  });
-
-  it('returns nothing for providers that take no Entra ID token', async () => {
-    const env = { AZURE_AUTH_METHOD: 'azure_ad' };
-    expect(
-      await tokenProviderFromEnv({ env, provider: 'openai', importer: missingIdentity }),
-    ).toBeUndefined();
-    expect(
-      await tokenProviderFromEnv({ env, provider: 'ollama-local', importer: missingIdentity }),
-    ).toBeUndefined();
   });
 
   it('names the install command when @azure/identity is missing', async () => {

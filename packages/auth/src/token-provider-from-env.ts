@@ -1,19 +1,8 @@
-import {
-  type Env,
-  resolveAuthMethod,
-  resolveScope,
-  TOKEN_AUDIENCE_PROVIDERS,
-  type TokenAudienceProvider,
-} from './auth-method.js';
+import { type Env, resolveAuthMethod } from './auth-method.js';
 import { credentialForMethod } from './credential-for-method.js';
 import type { ModuleImporter } from './load-identity.js';
-import {
-  checkFunction,
-  checkKnownKeys,
-  checkObject,
-  checkOneOf,
-  checkString,
-} from './option-checks.js';
+import { checkFunction, checkKnownKeys, checkObject, checkString } from './option-checks.js';
+import { COGNITIVE_SERVICES_SCOPE, scopeFromEnv } from './scopes.js';
 import {
   checkCredential,
   pickCacheOptions,
@@ -27,9 +16,15 @@ import type { CachedTokenProvider, TokenCredential } from './token-provider.js';
 export interface TokenProviderFromEnvOptions extends TokenCacheOptions {
   /** Where to read `AZURE_AUTH_METHOD`, `AZURE_AUTH_SCOPE`, `AZURE_CLIENT_ID` (default `process.env`). */
   env?: Env;
-  /** The provider the token is for: decides the default scope. */
-  provider?: TokenAudienceProvider;
-  /** The scope; wins over `AZURE_AUTH_SCOPE` and the provider's default. */
+  /**
+   * The provider the token is for, e.g. `azure-openai`: a label for messages only. Which scope a
+   * provider needs is `@bots/providers`' business (`resolveScope`); pass that as `scope`.
+   */
+  provider?: string;
+  /**
+   * The scope. Default: `AZURE_AUTH_SCOPE`, else the Cognitive Services scope (the Azure OpenAI
+   * deployments API). Wins over both.
+   */
   scope?: string;
   /** A credential to use instead of the one the method names (tests, custom credentials). */
   credential?: TokenCredential;
@@ -50,10 +45,11 @@ const NAME = 'tokenProviderFromEnv options';
 
 /**
  * The token provider the environment opts into through `AZURE_AUTH_METHOD`, or `undefined` when
- * it opts into none (`api_key` or unset), or when Entra ID does not apply to the provider
- * (`openai`, `ollama-local`). Rejects with a `ConfigurationError` for invalid options, an unknown
- * method and for `anthropic` with no scope, before anything is loaded. The provider is cached and
- * refreshes ahead of expiry.
+ * it opts into none (`api_key` or unset): the credential the method names and a scope (the
+ * `scope` option, else `AZURE_AUTH_SCOPE`, else `COGNITIVE_SERVICES_SCOPE`) give a cached token
+ * provider that refreshes ahead of expiry. Knows no provider: `provider` only labels messages.
+ * Rejects with a `ConfigurationError` for invalid options and an unknown method, before anything
+ * is loaded.
  */
 export async function tokenProviderFromEnv(
   options: TokenProviderFromEnvOptions = {},
@@ -62,16 +58,11 @@ export async function tokenProviderFromEnv(
   const env = checked.env ?? process.env;
   const method = resolveAuthMethod(env);
   if (method === 'api_key') return undefined;
-  const scope = resolveScope({
-    env,
-    ...(checked.provider !== undefined ? { provider: checked.provider } : {}),
-    ...(checked.scope !== undefined ? { scope: checked.scope } : {}),
-  });
-  if (scope === undefined) return undefined;
+  const scope = checked.scope?.trim() || scopeFromEnv(env) || COGNITIVE_SERVICES_SCOPE;
   const credential =
     checked.credential ?? (await credentialForMethod(method, env, checked.importer));
   return tokenProviderFromCredential(credential, scope, {
-    label: `${method} credential`,
+    label: `${method} credential${checked.provider ? ` for ${checked.provider}` : ''}`,
     ...pickCacheOptions(checked),
   });
 }
@@ -86,12 +77,15 @@ function checkOptions(options: unknown): TokenProviderFromEnvOptions {
   const { env, provider, scope, credential, importer } = record;
   if (env !== undefined) checkObject(env, 'env', 'Pass process.env or { NAME: "value" }.');
   if (provider !== undefined) {
-    checkOneOf(provider, 'provider', TOKEN_AUDIENCE_PROVIDERS, 'It decides the default scope.');
+    checkString(provider, 'provider', {
+      nonEmpty: true,
+      hint: "It names the provider in messages, e.g. 'azure-openai'.",
+    });
   }
   if (scope !== undefined) {
     checkString(scope, 'scope', {
       nonEmpty: true,
-      hint: 'Pass a scope such as https://cognitiveservices.azure.com/.default, or leave it out to use the provider default or AZURE_AUTH_SCOPE.',
+      hint: 'Pass a scope such as https://cognitiveservices.azure.com/.default, or leave it out to use AZURE_AUTH_SCOPE, else the Cognitive Services scope.',
     });
   }
   if (credential !== undefined) checkCredential(credential, 'credential');

@@ -1,17 +1,11 @@
-import {
-  canInvalidate,
-  registerSecret,
-  type TokenProvider,
-  tokenProviderFromEnv,
-  toTokenProvider,
-} from '@bots/auth';
+import { canInvalidate, type TokenProvider } from '@bots/auth';
 import {
   type ChatModel,
-  createChatModel,
+  connect,
+  DEFAULT_PROVIDER,
+  type ModelConnection,
   modelStringFromEnv,
-  parseModel,
-  resolveProviderSettings,
-  tokenScopeFor,
+  resolveConnection,
 } from '@bots/providers';
 import type { BrowserTaskOptions, Env } from './browser-task-options.js';
 
@@ -19,19 +13,26 @@ import type { BrowserTaskOptions, Env } from './browser-task-options.js';
 export interface BrowserModel {
   model: ChatModel;
   auth: 'token' | 'key' | 'none';
+  /**
+   * How the model is reached, as `resolveConnection` decided it (no secret), handed on to the
+   * container; `undefined` for a `ChatModel` you passed.
+   */
+  connection?: ModelConnection;
   /** Calls the token provider once (right before the browser starts), when there is one. */
   preflight(): Promise<void>;
   /** How many times a fresh token replaced the one before. */
   readonly tokenRefreshes: number;
 }
 
-/** Counts the distinct tokens a provider hands out; keeps its `invalidate()` (used after a 401). */
+/**
+ * Counts the distinct tokens a provider hands out; keeps its `invalidate()` (used after a 401).
+ * Its tokens are registered for redaction where they come from (the token cache, `toTokenProvider`).
+ */
 function counting(provider: TokenProvider): { provider: TokenProvider; refreshes: () => number } {
   let last: string | undefined;
   let refreshes = 0;
   const wrapped = (async () => {
     const token = await provider();
-    registerSecret(token);
     if (last !== undefined && token !== last) refreshes++;
     last = token;
     return token;
@@ -41,9 +42,11 @@ function counting(provider: TokenProvider): { provider: TokenProvider; refreshes
 }
 
 /**
- * Builds the run's model: the given `ChatModel`, or `createChatModel(model string, { env,
- * tokenProvider })` where the token provider is the option's, else (azure-openai) the one
- * `AZURE_AUTH_METHOD` opts into, with the scope `@bots/providers` would pick for the endpoint.
+ * Builds the run's model: the given `ChatModel`, or `connect(resolveConnection(model string, {
+ * env, tokenProvider }))`, where `@bots/providers` decides the token provider (the option's, else
+ * the one `AZURE_AUTH_METHOD` opts into, with the scope the provider's definition decides) and
+ * this counts its fresh tokens. The model string defaults to the default provider's deployment
+ * of the env.
  */
 export async function prepareBrowserModel(
   options: BrowserTaskOptions,
@@ -58,28 +61,18 @@ export async function prepareBrowserModel(
       tokenRefreshes: 0,
     };
   }
-  const modelString = options.model ?? modelStringFromEnv('azure-openai', env);
-  const parsed = parseModel(modelString);
-  let source: TokenProvider | undefined;
-  if (options.tokenProvider !== undefined) source = toTokenProvider(options.tokenProvider);
-  else if (parsed.provider === 'azure-openai') {
-    const settings = resolveProviderSettings('azure-openai', env);
-    const scope = tokenScopeFor(settings, env);
-    source = await tokenProviderFromEnv({
-      env,
-      provider: 'azure-openai',
-      ...(scope === undefined ? {} : { scope }),
-    });
-  }
-  const counted = source ? counting(source) : undefined;
-  const model = await createChatModel(modelString, {
+  const modelString = options.model ?? modelStringFromEnv(DEFAULT_PROVIDER, env);
+  const resolved = await resolveConnection(modelString, {
     env,
-    ...(counted ? { tokenProvider: counted.provider } : {}),
+    ...(options.tokenProvider !== undefined ? { tokenProvider: options.tokenProvider } : {}),
   });
-  const auth = model.connection?.auth ?? (counted ? 'token' : 'key');
+  const counted = resolved.tokenProvider ? counting(resolved.tokenProvider) : undefined;
+  const model = await connect(counted ? resolved.withTokenProvider(counted.provider) : resolved);
+  const { auth } = resolved.connection;
   return {
     model,
     auth,
+    connection: resolved.connection,
     preflight: async () => {
       if (counted && auth === 'token') await counted.provider();
     },

@@ -48,6 +48,10 @@ export async function runInDocker(context: RunContext): Promise<RunExit> {
       'HOME=/tmp',
       `BOTS_HOST_CHANNEL=${CHANNEL_MOUNT}`,
       `BOTS_MODEL=${model.provider}/${model.name}`,
+      // How the host reaches the model (plain data, no secret): the container's model says so.
+      ...(context.model.connection
+        ? [`BOTS_CONNECTION=${JSON.stringify(context.model.connection)}`]
+        : []),
       ...(options.temperature === undefined
         ? []
         : [`BROWSER_AGENT_TEMPERATURE=${options.temperature}`]),

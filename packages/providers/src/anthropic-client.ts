@@ -1,9 +1,8 @@
 import type { Anthropic } from '@anthropic-ai/sdk';
-import type { TokenProvider } from '@bots/auth';
 import type { ChatRequest, ChatResponse } from './chat-model.js';
-import type { ConnectionPlan } from './connection-plan.js';
-import type { ClientTransportOptions } from './openai-client.js';
+import type { ModelConnection } from './model-connection.js';
 import type { SendRequest } from './provider-chat-model.js';
+import type { ClientTransportOptions, ConnectionCredential } from './provider-definition.js';
 
 /** `max_tokens` when the request sets none (Anthropic requires one). */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
@@ -18,12 +17,12 @@ type MessagesClient = Pick<Anthropic, 'messages'>;
  * `ANTHROPIC_AUTH_TOKEN`, ...) is passed explicitly.
  */
 export async function createAnthropicClient(
-  plan: ConnectionPlan,
-  credential: { tokenProvider?: TokenProvider; apiKey?: string },
+  connection: ModelConnection,
+  credential: ConnectionCredential,
   transport: ClientTransportOptions,
 ): Promise<MessagesClient> {
   const common = {
-    baseURL: plan.baseURL,
+    baseURL: connection.endpoint,
     webhookKey: null,
     // The one retry layer is ProviderChatModel's (capped waits, onRetry): the SDK's is off.
     maxRetries: 0,

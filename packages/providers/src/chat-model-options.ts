@@ -12,8 +12,9 @@ import {
 } from '@bots/auth';
 import type { WarningListener } from './env-setting.js';
 import type { RequestPolicy } from './provider-chat-model.js';
-import { WIRE_APIS, type WireApi } from './provider-settings.js';
+import type { ProviderRegistry } from './provider-registry.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY_MS, type RetryInfo } from './retry-policy.js';
+import { WIRE_APIS, type WireApi } from './settings-reading.js';
 
 /**
  * Time one model request may take, until its whole answer is read, when `requestTimeoutMs` is
@@ -21,8 +22,8 @@ import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY_MS, type RetryInfo } from 
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
 
-/** Options of `createChatModel`. */
-export interface CreateChatModelOptions {
+/** Options of `resolveConnection`: what decides how a model is reached. */
+export interface ResolveConnectionOptions {
   /** Where configuration is read from, once, at creation (default `process.env`). */
   env?: Env;
   /**
@@ -33,6 +34,23 @@ export interface CreateChatModelOptions {
   tokenProvider?: TokenProviderLike;
   /** `completions` (default) or `responses`, for `azure-openai` and `openai`. Wins over `OPEN_AI_WIRE_API`. */
   wireApi?: WireApi;
+  /**
+   * Called with warnings about the configuration (two names of one setting set to different
+   * values). Default: written to stderr, once per process per setting.
+   */
+  onWarning?: WarningListener;
+  /**
+   * Let an API key go over plain http to a host that is not loopback (default false: refused at
+   * creation). For a TLS-terminating proxy on a private network. Wins over
+   * `BOTS_ALLOW_PLAIN_HTTP_KEY`. Bearer tokens always need https (or loopback).
+   */
+  allowPlainHttpKey?: boolean;
+  /** The providers model strings may name (default `builtInProviders`): add your own here. */
+  providers?: ProviderRegistry;
+}
+
+/** Options of `connect`: how requests are sent, retried and timed out. */
+export interface ConnectOptions {
   /** Retries of a request after 408, 409, 429, 5xx or a connection failure (default 2, at most 10). */
   maxRetries?: number;
   /**
@@ -54,20 +72,14 @@ export interface CreateChatModelOptions {
    * ignored.
    */
   onRetry?: (retry: RetryInfo) => void;
-  /**
-   * Called with warnings about the configuration (two names of one setting set to different
-   * values). Default: written to stderr, once per process per setting.
-   */
-  onWarning?: WarningListener;
-  /**
-   * Let an API key go over plain http to a host that is not loopback (default false: refused at
-   * creation). For a TLS-terminating proxy on a private network. Wins over
-   * `BOTS_ALLOW_PLAIN_HTTP_KEY`. Bearer tokens always need https (or loopback).
-   */
-  allowPlainHttpKey?: boolean;
   /** A `fetch` to send requests with (proxies, instrumentation). Default: the global `fetch`. */
   fetch?: typeof globalThis.fetch;
+  /** The providers to find the connection's provider in (default `builtInProviders`). */
+  providers?: ProviderRegistry;
 }
+
+/** Options of `createChatModel`: those of `resolveConnection` and of `connect`. */
+export interface CreateChatModelOptions extends ResolveConnectionOptions, ConnectOptions {}
 
 const OPTION_NAMES = [
   'env',
@@ -81,9 +93,29 @@ const OPTION_NAMES = [
   'onWarning',
   'allowPlainHttpKey',
   'fetch',
+  'providers',
 ] as const;
 
-const NAME = 'createChatModel options';
+/** The options `resolveConnection` takes. */
+export const RESOLVE_OPTION_NAMES = [
+  'env',
+  'tokenProvider',
+  'wireApi',
+  'onWarning',
+  'allowPlainHttpKey',
+  'providers',
+] as const;
+
+/** The options `connect` takes. */
+export const CONNECT_OPTION_NAMES = [
+  'maxRetries',
+  'maxRetryDelayMs',
+  'requestTimeoutMs',
+  'timeoutMs',
+  'onRetry',
+  'fetch',
+  'providers',
+] as const;
 
 /** The options, checked; everything else `createChatModel` needs is derived from them. */
 export interface CheckedChatModelOptions {
@@ -93,6 +125,7 @@ export interface CheckedChatModelOptions {
   allowPlainHttpKey?: boolean;
   onWarning?: WarningListener;
   fetch?: typeof globalThis.fetch;
+  providers?: ProviderRegistry;
   policy: RequestPolicy;
 }
 
@@ -100,13 +133,17 @@ export interface CheckedChatModelOptions {
  * Checks `createChatModel`'s options with the shared checks of `@bots/auth`: a `ConfigurationError`
  * naming the option, the value and the fix, before anything is read or built.
  */
-export function checkChatModelOptions(options: unknown): CheckedChatModelOptions {
+export function checkChatModelOptions(
+  options: unknown,
+  name = 'createChatModel options',
+  optionNames: readonly string[] = OPTION_NAMES,
+): CheckedChatModelOptions {
   const record = checkObject(
     options,
-    NAME,
+    name,
     'Pass an object such as { env: process.env }, or nothing.',
   );
-  checkKnownKeys(record, NAME, OPTION_NAMES);
+  checkKnownKeys(record, name, optionNames);
   const value = record as CreateChatModelOptions;
   const env =
     value.env === undefined
@@ -156,6 +193,14 @@ export function checkChatModelOptions(options: unknown): CheckedChatModelOptions
       'onWarning',
       'Pass (message) => void.',
     );
+  }
+  if (value.providers !== undefined) {
+    if (!Array.isArray(value.providers) || value.providers.length === 0) {
+      throw new ConfigurationError(
+        'providers must be a non-empty array of provider definitions. Pass [...builtInProviders, yourProvider], or leave it out.',
+      );
+    }
+    checked.providers = value.providers;
   }
   if (value.fetch !== undefined) {
     checked.fetch = checkFunction<typeof globalThis.fetch>(

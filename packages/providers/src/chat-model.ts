@@ -1,5 +1,3 @@
-import type { ProviderName } from './model-string.js';
-
 /** Who wrote a message. */
 export type ChatRole = 'system' | 'user' | 'assistant';
 
@@ -39,8 +37,8 @@ export interface ChatResponse {
 
 /** The small interface the agent loop talks to: messages in, text out. */
 export interface ChatModel {
-  /** Provider of the model, e.g. `azure-openai`. */
-  readonly provider: ProviderName;
+  /** Provider of the model, e.g. `azure-openai` (any registered provider's name). */
+  readonly provider: string;
   /** Deployment or model name, e.g. `gpt-4o`. */
   readonly name: string;
   /** Sends the conversation and returns the reply. */

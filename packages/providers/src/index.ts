@@ -7,7 +7,13 @@ export type {
   ChatRole,
   ChatUsage,
 } from './chat-model.js';
-export { type CreateChatModelOptions, DEFAULT_REQUEST_TIMEOUT_MS } from './chat-model-options.js';
+export {
+  type ConnectOptions,
+  type CreateChatModelOptions,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type ResolveConnectionOptions,
+} from './chat-model-options.js';
+export { connect } from './connect.js';
 export {
   type ConnectionFailure,
   connectionFailureOf,
@@ -32,6 +38,7 @@ export {
   ENV_NAMES,
   type EnvironmentVariable,
   environmentVariables,
+  environmentVariablesOf,
   renderEnvironmentTable,
 } from './environment-variables.js';
 export {
@@ -42,6 +49,7 @@ export {
   type ModelRequestErrorDetails,
   ModelTimeoutError,
 } from './errors.js';
+export { type ModelConnection, ResolvedConnection } from './model-connection.js';
 export {
   isProviderName,
   MODEL_STRING_FORMS,
@@ -50,6 +58,25 @@ export {
   type ProviderName,
   parseModel,
 } from './model-string.js';
+export type {
+  ClientTransportOptions,
+  ConnectionCredential,
+  PlanContext,
+  PlannedEndpoint,
+  ProviderDefinition,
+  ScopeSuggestion,
+  SettingsContext,
+} from './provider-definition.js';
+export {
+  builtInProviders,
+  DEFAULT_PROVIDER,
+  findProvider,
+  modelForm,
+  modelForms,
+  type ProviderRegistry,
+  providerNamed,
+  takesTokens,
+} from './provider-registry.js';
 export {
   type AzureOpenAIApi,
   isAzureV1Endpoint,
@@ -61,6 +88,11 @@ export {
   WIRE_APIS,
   type WireApi,
 } from './provider-settings.js';
+export { anthropic } from './providers/anthropic.js';
+export { azureOpenAI } from './providers/azure-openai.js';
+export { ollamaLocal } from './providers/ollama-local.js';
+export { openai } from './providers/openai.js';
+export { resolveConnection } from './resolve-connection.js';
 export {
   DEFAULT_MAX_RETRIES,
   DEFAULT_MAX_RETRY_DELAY_MS,
@@ -72,6 +104,14 @@ export {
   type SelectionInput,
   type SelectionRow,
   selectionTable,
+  selectionTableOf,
   selectRow,
   type TokenProviderColumn,
 } from './selection-table.js';
+export {
+  type ResolveScopeOptions,
+  resolveScope,
+  scopeNotInferred,
+  type TokenProviderForProviderOptions,
+  tokenProviderForProvider,
+} from './token-scope.js';

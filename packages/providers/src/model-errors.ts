@@ -35,6 +35,8 @@ export function toModelError(
     requestedDelayMs?: number;
     /** The cap on one retry's wait, in ms. */
     maxRetryDelayMs?: number;
+    /** A sentence added when the endpoint cannot be reached (from the provider's definition). */
+    unreachableHint?: string;
   },
 ): unknown {
   if (context.signal?.aborted) return context.signal.reason ?? error;
@@ -77,10 +79,7 @@ export function toModelError(
       details,
     );
   }
-  const hint =
-    context.provider === 'ollama-local'
-      ? ' Is Ollama running (ollama serve)? Its port is LOCAL_MODEL_PORT (default 11434).'
-      : '';
+  const hint = context.unreachableHint ? ` ${context.unreachableHint}` : '';
   if (failure) {
     return new ModelRequestError(
       `${subject}: could not reach ${hostAndPort(context.endpoint)}${retried}: ${failure.reason}.${hint}`,

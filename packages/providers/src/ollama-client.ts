@@ -1,5 +1,5 @@
 import type { ChatRequest, ChatResponse } from './chat-model.js';
-import type { ConnectionPlan } from './connection-plan.js';
+import type { ModelConnection } from './model-connection.js';
 import type { SendRequest } from './provider-chat-model.js';
 
 /**
@@ -29,8 +29,7 @@ interface OllamaChatReply {
  * JSON mode is `format: "json"`. Retries and the request timeout are `ProviderChatModel`'s.
  */
 export function ollamaSender(
-  plan: ConnectionPlan,
-  name: string,
+  connection: ModelConnection,
   transport: { fetch?: typeof globalThis.fetch },
 ): SendRequest {
   const fetchImpl = transport.fetch ?? globalThis.fetch;
@@ -38,11 +37,11 @@ export function ollamaSender(
     const options: Record<string, number> = {};
     if (request.temperature !== undefined) options.temperature = request.temperature;
     if (request.maxOutputTokens !== undefined) options.num_predict = request.maxOutputTokens;
-    const response = await fetchImpl(`${plan.baseURL}/api/chat`, {
+    const response = await fetchImpl(`${connection.endpoint}/api/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({
-        model: name,
+        model: connection.model,
         messages: request.messages.map((message) => ({
           role: message.role,
           content: message.content,

@@ -1,27 +1,21 @@
-import type { TokenProvider } from '@bots/auth';
 import type { OpenAI } from 'openai';
 import type { ChatRequest, ChatResponse } from './chat-model.js';
-import type { ConnectionPlan } from './connection-plan.js';
+import type { ModelConnection } from './model-connection.js';
 import type { SendRequest } from './provider-chat-model.js';
+import type { ClientTransportOptions, ConnectionCredential } from './provider-definition.js';
 
-/** What every SDK client gets from `createChatModel`'s options. */
-export interface ClientTransportOptions {
-  /** The SDK's own timeout: a backstop a little past `requestTimeoutMs`, which decides. */
-  timeoutMs?: number;
-  fetch?: typeof globalThis.fetch;
-}
+export type { ClientTransportOptions } from './provider-definition.js';
 
 /**
- * Builds the OpenAI-shaped client for a plan (Azure OpenAI dated or v1 API, or OpenAI). Every
+ * Builds the OpenAI-shaped client for a connection (Azure OpenAI dated or v1 API, or OpenAI). Every
  * option the SDK would otherwise read from `process.env` is passed explicitly, so only the
  * injected env decides: `apiKey` (also `null` beside a token provider, so `AZURE_OPENAI_API_KEY`
  * in `process.env` is never read), `baseURL`, `apiVersion`, `organization`, `project`,
  * `adminAPIKey`, `webhookSecret`.
  */
 export async function createOpenAIClient(
-  plan: ConnectionPlan,
-  credential: { tokenProvider?: TokenProvider; apiKey?: string },
-  name: string,
+  connection: ModelConnection,
+  credential: ConnectionCredential,
   transport: ClientTransportOptions,
 ): Promise<OpenAI> {
   const { AzureOpenAI, OpenAI } = await import('openai');
@@ -35,37 +29,38 @@ export async function createOpenAIClient(
     ...(transport.timeoutMs !== undefined ? { timeout: transport.timeoutMs } : {}),
     ...(transport.fetch ? { fetch: transport.fetch } : {}),
   };
-  if (plan.azureApi === 'deployments') {
+  if (connection.api === 'deployments') {
     return new AzureOpenAI({
       ...common,
       baseURL: null,
-      endpoint: plan.baseURL,
-      apiVersion: plan.apiVersion,
-      deployment: name,
+      endpoint: connection.endpoint,
+      apiVersion: connection.apiVersion,
+      deployment: connection.model,
       ...(credential.tokenProvider
         ? { azureADTokenProvider: credential.tokenProvider, apiKey: null as unknown as undefined }
         : { apiKey: credential.apiKey }),
     });
   }
-  if (plan.azureApi === 'v1' && !credential.tokenProvider) {
+  if (connection.api === 'v1' && !credential.tokenProvider) {
     // Azure takes its keys in the `api-key` header on every API; send no bearer key.
     return new OpenAI({
       ...common,
-      baseURL: plan.baseURL,
+      baseURL: connection.endpoint,
       apiKey: credential.apiKey ?? null,
       defaultHeaders: { 'api-key': credential.apiKey, Authorization: null },
     });
   }
   return new OpenAI({
     ...common,
-    baseURL: plan.baseURL,
+    baseURL: connection.endpoint,
     apiKey: credential.tokenProvider ?? credential.apiKey ?? null,
   });
 }
 
-/** The request function for the plan's wire API. */
-export function openAISender(client: OpenAI, name: string, plan: ConnectionPlan): SendRequest {
-  return plan.wireApi === 'responses'
+/** The request function for the connection's wire API. */
+export function openAISender(client: OpenAI, connection: ModelConnection): SendRequest {
+  const name = connection.model;
+  return connection.wireApi === 'responses'
     ? (request) => sendResponses(client, name, request)
     : (request) => sendCompletions(client, name, request);
 }

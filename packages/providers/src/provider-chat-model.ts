@@ -3,7 +3,6 @@ import type { ChatModel, ChatModelConnection, ChatRequest, ChatResponse } from '
 import { connectionFailureOf } from './connection-failure.js';
 import { ModelTimeoutError } from './errors.js';
 import { statusOf, toModelError } from './model-errors.js';
-import type { ProviderName } from './model-string.js';
 import { backoffDelayMs, isRetryable, type RetryInfo, requestedDelayOf } from './retry-policy.js';
 
 /** Sends one request with one client; throws the SDK's (or fetch's) error unchanged. */
@@ -33,21 +32,25 @@ const TIMED_OUT = Symbol('timed out');
  * more with a fresh token.
  */
 export class ProviderChatModel implements ChatModel {
-  readonly provider: ProviderName;
+  readonly provider: string;
   readonly name: string;
   readonly connection: ChatModelConnection;
+  readonly #unreachableHint: string | undefined;
   readonly #send: SendRequest;
   readonly #tokenProvider: TokenProvider | undefined;
   readonly #policy: RequestPolicy;
 
   constructor(options: {
-    provider: ProviderName;
+    provider: string;
     name: string;
     connection: ChatModelConnection;
     send: SendRequest;
     policy: RequestPolicy;
     tokenProvider?: TokenProvider;
+    /** A sentence added when the endpoint cannot be reached (the provider definition's). */
+    unreachableHint?: string;
   }) {
+    this.#unreachableHint = options.unreachableHint;
     this.provider = options.provider;
     this.name = options.name;
     this.connection = options.connection;
@@ -82,6 +85,7 @@ export class ProviderChatModel implements ChatModel {
             model: this.name,
             endpoint: this.connection.endpoint,
             retries,
+            ...(this.#unreachableHint ? { unreachableHint: this.#unreachableHint } : {}),
             ...(requestedDelayMs !== undefined ? { requestedDelayMs } : {}),
             maxRetryDelayMs: this.#policy.maxRetryDelayMs,
           });

@@ -1,6 +1,7 @@
 import { renderMarkdownTable } from './markdown-table.js';
-import type { ProviderName } from './model-string.js';
-import type { AzureOpenAIApi } from './provider-settings.js';
+import type { ProviderDefinition } from './provider-definition.js';
+import { builtInProviders, type ProviderRegistry, takesTokens } from './provider-registry.js';
+import type { AzureOpenAIApi } from './settings-reading.js';
 
 /** Whether a row applies with a token provider (`yes`), without (`no`), or either (`-`: no auth). */
 export type TokenProviderColumn = 'yes' | 'no' | '-';
@@ -10,7 +11,7 @@ export interface SelectionRow {
   /** `yes`: a token provider is in effect; `no`: none is (a key is used); `-`: no auth at all. */
   tokenProvider: TokenProviderColumn;
   /** The provider of the model string. */
-  provider: ProviderName;
+  provider: string;
   /** For azure-openai: which API the endpoint is; `-` elsewhere. */
   api: AzureOpenAIApi | '-';
   /** The client that is built (Markdown). */
@@ -20,72 +21,33 @@ export interface SelectionRow {
 }
 
 /**
- * The selection table: a model string's provider, whether a token provider is in effect and, for
- * Azure OpenAI, the endpoint's API decide the client. `createChatModel` decides with
- * {@link selectRow} over exactly these rows; the README renders them with {@link renderSelectionTable}.
+ * The selection table of a registry: every provider's rows, those that take tokens first, then
+ * those with no auth, then those with keys only (the design's order); within a group, registry
+ * order.
  */
-export const selectionTable: readonly SelectionRow[] = [
-  {
-    tokenProvider: 'yes',
-    provider: 'azure-openai',
-    api: 'deployments',
-    client: '`AzureOpenAI({ azureADTokenProvider, endpoint, apiVersion, deployment })`',
-    auth: '`Authorization: Bearer <token>` (scope `https://cognitiveservices.azure.com/.default`)',
-  },
-  {
-    tokenProvider: 'yes',
-    provider: 'azure-openai',
-    api: 'v1',
-    client: '`OpenAI({ baseURL, apiKey: tokenProvider })`',
-    auth: '`Authorization: Bearer <token>` (scope `https://ai.azure.com/.default`)',
-  },
-  {
-    tokenProvider: 'no',
-    provider: 'azure-openai',
-    api: 'deployments',
-    client: '`AzureOpenAI({ apiKey, endpoint, apiVersion, deployment })`, key from `OPEN_AI_KEY`',
-    auth: '`api-key: <key>`',
-  },
-  {
-    tokenProvider: 'no',
-    provider: 'azure-openai',
-    api: 'v1',
-    client: '`OpenAI({ baseURL, apiKey })`, key from `OPEN_AI_KEY`',
-    auth: '`api-key: <key>`',
-  },
-  {
-    tokenProvider: 'yes',
-    provider: 'anthropic',
-    api: '-',
-    client: '`AnthropicFoundry({ azureADTokenProvider, baseURL })`',
-    auth: '`Authorization: Bearer <token>` (scope from `AZURE_AUTH_SCOPE` or your provider)',
-  },
-  {
-    tokenProvider: 'no',
-    provider: 'anthropic',
-    api: '-',
-    client: '`Anthropic({ apiKey, baseURL? })`, key from `ANTHROPIC_API_KEY`',
-    auth: '`x-api-key: <key>`',
-  },
-  {
-    tokenProvider: '-',
-    provider: 'ollama-local',
-    api: '-',
-    client: 'local HTTP `http://localhost:<LOCAL_MODEL_PORT>/api/chat`',
-    auth: 'none',
-  },
-  {
-    tokenProvider: 'no',
-    provider: 'openai',
-    api: '-',
-    client: '`OpenAI({ apiKey, baseURL? })`, key from `OPENAI_API_KEY`',
-    auth: '`Authorization: Bearer <key>`',
-  },
-];
+export function selectionTableOf(registry: ProviderRegistry): readonly SelectionRow[] {
+  const rank = (definition: ProviderDefinition) =>
+    takesTokens(definition) ? 0 : definition.keyVariables.length === 0 ? 1 : 2;
+  return Object.freeze(
+    [...registry]
+      .map((definition, index) => ({ definition, index }))
+      .sort((a, b) => rank(a.definition) - rank(b.definition) || a.index - b.index)
+      .flatMap(({ definition }) => definition.selectionRows),
+  );
+}
+
+/**
+ * The selection table: a model string's provider, whether a token provider is in effect and, for
+ * Azure OpenAI, the endpoint's API decide the client. Derived from the built-in providers' rows
+ * (`builtInProviders`). `createChatModel` decides with {@link selectRow} over exactly these rows;
+ * the README renders them with {@link renderSelectionTable}.
+ */
+export const selectionTable: readonly SelectionRow[] = selectionTableOf(builtInProviders);
 
 /** The facts that pick a row. */
 export interface SelectionInput {
-  provider: ProviderName;
+  /** The provider of the model string. */
+  provider: string;
   /** A token provider is in effect (explicit, or from `AZURE_AUTH_METHOD`). */
   hasTokenProvider: boolean;
   /** For azure-openai: the endpoint's API. */
@@ -93,7 +55,7 @@ export interface SelectionInput {
 }
 
 /** True when some row of the table uses a token provider for `provider`. */
-export function acceptsTokenProvider(provider: ProviderName, table = selectionTable): boolean {
+export function acceptsTokenProvider(provider: string, table = selectionTable): boolean {
   return table.some((row) => row.provider === provider && row.tokenProvider === 'yes');
 }
 

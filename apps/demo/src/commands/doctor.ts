@@ -8,17 +8,18 @@ import {
   redact,
   registerSecret,
   resolveAuthMethod,
-  resolveScope,
   type TokenCredential,
 } from '@bots/auth';
 import { browserImageTag } from '@bots/browser-tool';
 import { SANDBOX_IMAGE } from '@bots/core';
 import {
   type ChatModel,
-  type ProviderName,
+  type ModelConnection,
+  modelForms,
   parseModel,
-  resolveProviderSettings,
-  tokenScopeFor,
+  providerNamed,
+  resolveScope,
+  takesTokens,
 } from '@bots/providers';
 import { HELP_OPTION, MODEL_OPTION, REQUEST_TIMEOUT_OPTION } from '../bot-options.js';
 import { chooseBrowserRunner, chromiumPath } from '../browser-choice.js';
@@ -38,13 +39,23 @@ import { jsonOutput } from '../json-output.js';
 import { jwtPayload } from '../jwt.js';
 import { leftoverLines, removeLeftovers } from '../leftovers.js';
 import { chooseModel } from '../model-choice.js';
-import { createModel, describeConnection } from '../model-setup.js';
+import { connectionLine, describeConnection, resolveModel } from '../model-setup.js';
 import { flag } from '../option-table.js';
 import { parseCommand } from '../parse-command.js';
 import { BWRAP_INSTALL_HINT, DOCKER_INSTALL_HINT, probeBwrap } from '../sandbox-choice.js';
 import { style } from '../style.js';
 
+// Over 300 lines because it is one report: each check (auth, token, model, endpoint, Docker,
+// bubblewrap, sandbox, browser) is a few lines that read the same env and feed one verdict.
+
 const TOKEN_TIMEOUT_MS = 20_000;
+
+/** `a, b, c or d`. */
+function orList(items: readonly string[]): string {
+  return items.length > 1
+    ? `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`
+    : (items[0] ?? '');
+}
 const ENDPOINT_TIMEOUT_MS = 5_000;
 
 /** `ok`: fine; `warn`: worth knowing; `missing`: something needed is not there (exit 1); `error`: configuration error (exit 2). */
@@ -54,6 +65,8 @@ interface Check {
   name: string;
   status: Status;
   lines: string[];
+  /** The model check: how the model is reached, as `resolveConnection` decided it (no secret). */
+  connection?: ModelConnection;
 }
 
 const CREDENTIAL_CLASS: Record<Exclude<AuthMethod, 'api_key'>, string> = {
@@ -239,8 +252,7 @@ const spec = {
   options: {
     model: {
       ...MODEL_OPTION,
-      description:
-        'the model to check: azure-openai/<deployment>, anthropic/<deployment>, openai/<model> or ollama-local/<model>',
+      description: `the model to check: ${orList(modelForms())}`,
     },
     json: flag('print the checks as JSON on stdout'),
     fix: flag(
@@ -272,7 +284,7 @@ export const doctor: Command = {
     } catch {
       modelString = undefined;
     }
-    let provider: ProviderName | undefined;
+    let provider: string | undefined;
     let modelError: unknown;
     try {
       if (modelString) provider = parseModel(modelString).provider;
@@ -316,14 +328,10 @@ export const doctor: Command = {
     }
 
     // The token, when a token method applies.
-    if (credential && provider !== 'openai' && provider !== 'ollama-local') {
+    if (credential && (provider === undefined || takesTokens(providerNamed(provider)))) {
       let scope: string | undefined;
       try {
-        scope =
-          provider !== undefined
-            ? (tokenScopeFor(resolveProviderSettings(provider, env), env) ??
-              resolveScope({ env, provider }))
-            : resolveScope({ env, provider: 'azure-openai' });
+        scope = resolveScope({ env, ...(provider !== undefined ? { provider } : {}) });
       } catch (error) {
         checks.push({ name: 'token', status: 'error', lines: [message(error)] });
       }
@@ -347,22 +355,21 @@ export const doctor: Command = {
       checks.push({ name: 'model', status: 'error', lines: [message(modelError)] });
     } else {
       try {
-        model = await createModel(modelString, env, {
+        const resolved = await resolveModel(modelString, env, {
           requestTimeoutMs: REQUEST_TIMEOUT_OPTION.default,
           onRetry: () => undefined,
         });
-        const connection = model.connection;
+        model = resolved.model;
+        const { connection } = resolved;
         checks.push({
           name: 'model',
           status: 'ok',
           lines: [
             describeConnection(model, env),
-            ...(connection
-              ? [
-                  `client ${connection.client}${connection.wireApi ? `, wire API ${connection.wireApi}` : ''}`,
-                ]
-              : []),
+            `client ${connection.client}${connection.wireApi ? `, wire API ${connection.wireApi}` : ''}`,
+            connectionLine(connection),
           ],
+          connection,
         });
       } catch (error) {
         checks.push({

@@ -1,19 +1,40 @@
 import { request } from 'node:http';
-import type { ChatModel, ChatRequest, ChatResponse, ProviderName } from '@bots/providers';
+import type { ChatModel, ChatRequest, ChatResponse, ModelConnection } from '@bots/providers';
 import { MODEL_ROUTE, type ModelCall, type ModelReply } from './host-channel-protocol.js';
 
 /**
  * The container's `ChatModel`: each call goes to the host's model server over its unix socket;
- * the host makes the model call with its credential. Errors come back with the host's name
- * (`ModelAuthenticationError`, `ModelTimeoutError`, ...) and message.
+ * the host makes the model call with its credential. Its provider, name and connection are the
+ * host's (`BOTS_CONNECTION`, the serialisable connection the host resolved; else `BOTS_MODEL`).
+ * Errors come back with the host's name (`ModelAuthenticationError`, `ModelTimeoutError`, ...)
+ * and message.
  */
-export function hostChatModel(options: { socketPath: string; model?: string }): ChatModel {
-  const [provider = 'azure-openai', ...rest] = (options.model ?? 'azure-openai/host').split('/');
+export function hostChatModel(options: {
+  socketPath: string;
+  model?: string;
+  /** The host's `ModelConnection` as JSON. */
+  connection?: string;
+}): ChatModel {
+  const connection = parseConnection(options.connection);
+  const [provider = 'host', ...rest] = (options.model ?? 'host/host').split('/');
   return {
-    provider: provider as ProviderName,
-    name: rest.join('/') || 'host',
+    provider: connection?.provider ?? provider,
+    name: connection?.model ?? (rest.join('/') || 'host'),
+    ...(connection ? { connection } : {}),
     complete: (chatRequest: ChatRequest) => callHost(options.socketPath, chatRequest),
   };
+}
+
+function parseConnection(text: string | undefined): ModelConnection | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<ModelConnection> | null;
+    return value && typeof value.provider === 'string' && typeof value.model === 'string'
+      ? (value as ModelConnection)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function callHost(socketPath: string, chatRequest: ChatRequest): Promise<ChatResponse> {

@@ -12,7 +12,15 @@
  */
 import { join } from 'node:path';
 import { redact, registerSecret } from '@bots/auth';
-import { type ChatModel, createChatModel, ENV_NAMES, readEnvSetting } from '@bots/providers';
+import {
+  type ChatModel,
+  createChatModel,
+  DEFAULT_PROVIDER,
+  environmentVariables,
+  modelStringFromEnv,
+  providerNamed,
+  readEnvSetting,
+} from '@bots/providers';
 import { BrowserError } from '../browser-error.js';
 import { runBrowserAgent } from './browser-agent.js';
 import { containerTokenProvider } from './container-token-provider.js';
@@ -24,23 +32,25 @@ const env = process.env;
 const pick = (...names: string[]) =>
   names.map((name) => env[name]).find((value) => value) ?? undefined;
 
+/** The variables that hold keys, as `@bots/providers` lists them. */
+const KEY_VARIABLES = environmentVariables
+  .filter((variable) => variable.secret)
+  .map((variable) => variable.name);
+
 /**
- * The model of the compatible mode: settings from the env, read by `@bots/providers` with its one
- * precedence (`OPEN_AI_*` before `AZURE_OPENAI_*`), with the token or key the env holds.
+ * The model of the compatible mode: settings from the env, read by `@bots/providers` (its names
+ * and precedence: `OPEN_AI_*` before `AZURE_OPENAI_*`), with the token or key the env holds. The
+ * model is the default provider's deployment of the env, else `gpt-4o`.
  */
 async function modelFromEnv(): Promise<ChatModel> {
   const settings: Record<string, string | undefined> = { ...env };
   const token = env['AZURE_OPENAI_AD_TOKEN'];
   const secret = env['BOTS_TOKEN_SECRET'];
-  for (const name of ENV_NAMES.azureOpenAI.apiKey) registerSecret(env[name]);
+  for (const name of KEY_VARIABLES) registerSecret(env[name]);
   registerSecret(token);
   registerSecret(secret);
   // Chromium inherits this process's environment: it gets none of the credentials.
-  for (const name of [
-    'AZURE_OPENAI_AD_TOKEN',
-    'BOTS_TOKEN_SECRET',
-    ...ENV_NAMES.azureOpenAI.apiKey,
-  ])
+  for (const name of ['AZURE_OPENAI_AD_TOKEN', 'BOTS_TOKEN_SECRET', ...KEY_VARIABLES])
     delete env[name];
   const tokenProvider =
     token || env['BOTS_TOKEN_ENDPOINT']
@@ -50,9 +60,10 @@ async function modelFromEnv(): Promise<ChatModel> {
           secret,
         })
       : undefined;
-  const deployment =
-    readEnvSetting(settings, ENV_NAMES.azureOpenAI.deploymentName)?.value ?? 'gpt-4o';
-  return createChatModel(`azure-openai/${deployment}`, {
+  const modelString = readEnvSetting(settings, providerNamed(DEFAULT_PROVIDER).defaultNameVariables)
+    ? modelStringFromEnv(DEFAULT_PROVIDER, settings)
+    : `${DEFAULT_PROVIDER}/gpt-4o`;
+  return createChatModel(modelString, {
     env: settings,
     ...(tokenProvider ? { tokenProvider } : {}),
   });
@@ -71,7 +82,11 @@ async function main(): Promise<number> {
   let relay: SocketRelay | undefined;
   try {
     if (channel) {
-      model = hostChatModel({ socketPath: join(channel, MODEL_SOCKET), model: env['BOTS_MODEL'] });
+      model = hostChatModel({
+        socketPath: join(channel, MODEL_SOCKET),
+        model: env['BOTS_MODEL'],
+        connection: env['BOTS_CONNECTION'],
+      });
       relay = await startSocketRelay(join(channel, PROXY_SOCKET));
     } else model = await modelFromEnv();
   } catch (error) {
