@@ -16,8 +16,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { defaultDocker, LocalEnvironment } from '@bots/core';
-import { type Emulator, MODEL_ENDPOINT_KINDS, startEmulator } from '@bots/emulator';
+import { MODEL_ENDPOINT_KINDS } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import {
+  type Availability,
+  anyOf,
+  bubblewrapAvailability,
+  chromiumAvailability,
+  dockerAvailability,
+} from '@bots/test-kit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { exampleScript, writeExampleFixtures } from './example-fixtures.js';
 import { type MarkdownExample, readExamples, readExamplesOf } from './markdown-examples.js';
@@ -88,39 +95,16 @@ function namedByInstallLines(): Set<string> {
   return names;
 }
 
-interface Availability {
-  available: boolean;
-  reason: string;
-}
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 async function machine(): Promise<Record<MarkdownExample['needs'][number], Availability>> {
-  let docker: Availability;
-  try {
-    const client = (await defaultDocker()) as unknown as { ping(): Promise<unknown> };
-    await client.ping();
-    docker = { available: true, reason: '' };
-  } catch (error) {
-    docker = {
-      available: false,
-      reason: `no Docker engine answers (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'unset'}): ${(error as Error).message}`,
-    };
-  }
-  const bwrap: Availability = (await LocalEnvironment.isAvailable())
-    ? { available: true, reason: '' }
-    : { available: false, reason: 'no working bwrap (apt-get install bubblewrap)' };
-  const chromium: Availability = existsSync(CHROMIUM)
-    ? { available: true, reason: '' }
-    : { available: false, reason: `no Chromium at ${CHROMIUM} (apt-get install chromium)` };
-  const either = (a: Availability, b: Availability): Availability =>
-    a.available || b.available
-      ? { available: true, reason: '' }
-      : { available: false, reason: `${a.reason}; ${b.reason}` };
+  const docker = await dockerAvailability();
+  const bwrap = bubblewrapAvailability();
+  const chromium = chromiumAvailability();
   return {
     docker,
     bwrap,
     chromium,
-    sandbox: either(docker, bwrap),
-    browser: either(docker, chromium),
+    sandbox: anyOf([docker, bwrap]),
+    browser: anyOf([docker, chromium]),
   };
 }
 
@@ -132,7 +116,7 @@ function progress(message: string): void {
 }
 
 let packed: PackedPackage[] = [];
-let emulator: Emulator;
+const emulator = useEmulator({ script: exampleScript });
 let available: Awaited<ReturnType<typeof machine>>;
 
 beforeAll(async () => {
@@ -152,7 +136,6 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await emulator?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -288,7 +271,6 @@ describe('README examples, as written, from the packed packages', () => {
     compiled = await typecheck(project, 'tsconfig.json');
     progress('compiled the examples');
     writeExampleFixtures(work);
-    emulator = await startEmulator({ script: exampleScript });
     available = await machine();
   }, 600_000);
 

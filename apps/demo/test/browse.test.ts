@@ -1,18 +1,12 @@
-import { existsSync } from 'node:fs';
+import { chromiumAvailability, dockerAvailability, testWhen } from '@bots/test-kit';
 import { describe, expect, test } from 'vitest';
 import { hostsInTask } from '../src/commands/browse.js';
 import { dockerContainersWithLabel } from '../src/docker-probe.js';
-import { cleanEnv, dockerAnswers, runCli } from './helpers.js';
+import { cleanEnv, runCli } from './helpers.js';
 
-const docker = await dockerAnswers();
-const chromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
-const inCI = Boolean(process.env.CI);
-if (!docker && !inCI)
-  console.warn('SKIPPED: the Docker browse test: no Docker engine answers (required in CI).');
-if (!chromium && !inCI)
-  console.warn(
-    'SKIPPED: the local browse tests: no Chromium at /usr/bin/chromium (required in CI).',
-  );
+// Without Docker or Chromium the tests that need them are skipped, with the reason; in CI they fail.
+const docker = await dockerAvailability();
+const chromium = chromiumAvailability();
 
 const ANSWER = 'The book "Dune" is on shelf B-42.';
 
@@ -25,8 +19,8 @@ async function browserContainersOf(pid: number): Promise<string[]> {
 }
 
 describe('bots browse (offline: emulator, managed identity, scripted replies, sample site)', () => {
-  test.skipIf(!chromium && !inCI)(
-    `--sandbox local answers the sample task with this host's Chromium${chromium ? '' : ' (skipped: no Chromium)'}`,
+  testWhen(chromium)(
+    `--sandbox local answers the sample task with this host's Chromium`,
     async () => {
       const run = await runCli(['browse', '--sandbox', 'local'], { timeoutMs: 90_000 });
       expect(run.code, run.stderr).toBe(0);
@@ -46,8 +40,8 @@ describe('bots browse (offline: emulator, managed identity, scripted replies, sa
     120_000,
   );
 
-  test.skipIf(!chromium && !inCI)(
-    `a task of the user's own goes to the sample site; --json prints the result${chromium ? '' : ' (skipped: no Chromium)'}`,
+  testWhen(chromium)(
+    `a task of the user's own goes to the sample site; --json prints the result`,
     async () => {
       const run = await runCli(
         ['browse', 'Find the shelf of the book "Emma".', '--sandbox', 'local', '--json'],
@@ -73,8 +67,8 @@ describe('bots browse (offline: emulator, managed identity, scripted replies, sa
     120_000,
   );
 
-  test.skipIf(!docker && !inCI)(
-    `by default runs in the browser image when Docker answers, and leaves no container${docker ? '' : ' (skipped: no Docker engine)'}`,
+  testWhen(docker)(
+    `by default runs in the browser image when Docker answers, and leaves no container`,
     async () => {
       // The image may have to be built here (minutes, once per machine).
       const run = await runCli(['browse'], { timeoutMs: 900_000 });
@@ -100,8 +94,8 @@ describe('bots browse (offline: emulator, managed identity, scripted replies, sa
 });
 
 describe('bots browse: --timeout', () => {
-  test.skipIf(!chromium && !inCI)(
-    `ends the task and says so with the flag, not the library option${chromium ? '' : ' (skipped: no Chromium)'}`,
+  testWhen(chromium)(
+    `ends the task and says so with the flag, not the library option`,
     async () => {
       const run = await runCli(['browse', '--sandbox', 'local', '--timeout', '1'], {
         timeoutMs: 60_000,
@@ -117,8 +111,8 @@ describe('bots browse: --timeout', () => {
 });
 
 describe('bots browse: Ctrl-C', () => {
-  test.skipIf(!docker && !inCI)(
-    `removes the browser container and exits 130${docker ? '' : ' (skipped: no Docker engine)'}`,
+  testWhen(docker)(
+    `removes the browser container and exits 130`,
     async () => {
       let sent = false;
       const run = await runCli(['browse'], {

@@ -1,17 +1,14 @@
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalEnvironment } from '@bots/core';
+import { bubblewrapAvailability, dockerAvailability, testWhen } from '@bots/test-kit';
 import { describe, expect, test } from 'vitest';
 import { cleanEnv, containersOf, dockerAnswers, runCli, sandboxContainerCount } from './helpers.js';
 
 const docker = await dockerAnswers();
-const bwrap = LocalEnvironment.isAvailable();
-const inCI = Boolean(process.env.CI);
-if (!docker && !inCI)
-  console.warn('SKIPPED: the Docker demo test: no Docker engine answers (required in CI).');
-if (!bwrap && !inCI)
-  console.warn('SKIPPED: the bubblewrap demo test: bwrap is not installed (required in CI).');
+// Without Docker or bubblewrap the tests that need them are skipped, with the reason; in CI they fail.
+const dockerEngine = await dockerAvailability();
+const bubblewrap = bubblewrapAvailability();
 
 /** Checks that a run that may have used Docker left no container behind. */
 async function expectNoContainers(pid: number): Promise<void> {
@@ -51,26 +48,20 @@ describe('bots demo (offline: emulator, managed identity, scripted replies)', ()
     await expectNoContainers(run.pid);
   });
 
-  test.skipIf(!bwrap && !inCI)(
-    `--sandbox local uses bubblewrap${bwrap ? '' : ' (skipped: bwrap not installed)'}`,
-    async () => {
-      const run = await runCli(['demo', '--sandbox', 'local']);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toContain('bots: sandbox: bubblewrap (--sandbox local)');
-      expect(run.stdout).toContain('7341');
-    },
-  );
+  testWhen(bubblewrap)(`--sandbox local uses bubblewrap`, async () => {
+    const run = await runCli(['demo', '--sandbox', 'local']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('bots: sandbox: bubblewrap (--sandbox local)');
+    expect(run.stdout).toContain('7341');
+  });
 
-  test.skipIf(!docker && !inCI)(
-    `--sandbox docker uses a container and removes it${docker ? '' : ' (skipped: no Docker engine answers)'}`,
-    async () => {
-      const run = await runCli(['demo', '--sandbox', 'docker']);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/bots: sandbox: docker \(--sandbox docker; engine .* answers at /);
-      expect(run.stdout).toContain('7341');
-      expect(await containersOf(run.pid)).toEqual([]);
-    },
-  );
+  testWhen(dockerEngine)(`--sandbox docker uses a container and removes it`, async () => {
+    const run = await runCli(['demo', '--sandbox', 'docker']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/bots: sandbox: docker \(--sandbox docker; engine .* answers at /);
+    expect(run.stdout).toContain('7341');
+    expect(await containersOf(run.pid)).toEqual([]);
+  });
 
   test('with neither Docker nor bubblewrap it still works, unsandboxed, and says so loudly', async () => {
     // A PATH with the programs the demo's commands need, but no bwrap; DOCKER_HOST pointing nowhere.

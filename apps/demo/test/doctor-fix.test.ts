@@ -5,10 +5,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dockerAvailability, testWhen } from '@bots/test-kit';
 import { afterAll, describe, expect, test } from 'vitest';
-import { cleanEnv, containersOf, dockerAnswers, requireOrSkip, runCli } from './helpers.js';
+import { cleanEnv, containersOf, runCli } from './helpers.js';
 
-const docker = await dockerAnswers();
+const docker = await dockerAvailability();
 const DEMO = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /** A process that starts a sandbox (with a read-only mount) and keeps it until it is killed. */
@@ -98,8 +99,8 @@ describe('bots doctor --fix removes what killed runs left, never what a live run
     await killed(live);
   });
 
-  test.skipIf(!requireOrSkip(docker, 'a Docker engine'))(
-    `Docker: the container and overlay folder of a SIGKILLed run are removed; a live one's stay${docker ? '' : ' (skipped: no Docker engine answers)'}`,
+  testWhen(docker)(
+    `Docker: the container and overlay folder of a SIGKILLed run are removed; a live one's stay`,
     async () => {
       const dead = await hold('docker');
       const live = await hold('docker');

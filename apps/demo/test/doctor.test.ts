@@ -4,18 +4,13 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Emulator, startEmulator } from '@bots/emulator';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BIN, cleanEnv, dockerAnswers, runCli } from './helpers.js';
+import { useEmulator } from '@bots/emulator/testing';
+import { dockerAvailability, testWhen } from '@bots/test-kit';
+import { describe, expect, test } from 'vitest';
+import { BIN, cleanEnv, runCli } from './helpers.js';
 
-const docker = await dockerAnswers();
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const docker = await dockerAvailability();
+const emulator = useEmulator();
 
 /**
  * The order in which the installed `@azure/identity` builds DefaultAzureCredential, read from its
@@ -215,15 +210,12 @@ describe('bots doctor: which browser bots browse would use, and why', () => {
     );
   });
 
-  test.skipIf(!docker && !process.env.CI)(
-    `a Docker engine: the browser image, and whether it is built${docker ? '' : ' (skipped: no Docker engine answers)'}`,
-    async () => {
-      const run = await runCli(['doctor']);
-      expect(run.stdout).toMatch(
-        /\nok browser {2}docker: the browser image bots-browser:[0-9a-f]{12} (is built|is not built yet \(bots browse --build-image, or it is built on first use\))\n/,
-      );
-    },
-  );
+  testWhen(docker)(`a Docker engine: the browser image, and whether it is built`, async () => {
+    const run = await runCli(['doctor']);
+    expect(run.stdout).toMatch(
+      /\nok browser {2}docker: the browser image bots-browser:[0-9a-f]{12} (is built|is not built yet \(bots browse --build-image, or it is built on first use\))\n/,
+    );
+  });
 });
 
 describe('bots doctor prints the connection resolveConnection decided', () => {

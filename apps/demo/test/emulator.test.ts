@@ -1,16 +1,10 @@
-import { type Emulator, type ModelRequest, startEmulator } from '@bots/emulator';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ModelRequest } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { describe, expect, test } from 'vitest';
 import { cleanEnv, containersOf, dockerAnswers, runCli, SAMPLE } from './helpers.js';
 
 const docker = await dockerAnswers();
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const emulator = useEmulator();
 
 /** The child's env: the emulator's endpoints (no keys) and Entra ID through its managed identity. */
 function emulatorEnv(): NodeJS.ProcessEnv {

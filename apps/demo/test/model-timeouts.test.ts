@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { type Emulator, startEmulator } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cleanEnv, runCli, SAMPLE } from './helpers.js';
 
@@ -11,7 +11,7 @@ import { cleanEnv, runCli, SAMPLE } from './helpers.js';
 let server: Server;
 let port: number;
 const sockets: Socket[] = [];
-let emulator: Emulator;
+const emulator = useEmulator();
 
 beforeAll(async () => {
   server = createServer((socket) => {
@@ -20,12 +20,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as { port: number }).port;
-  emulator = await startEmulator();
 });
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => server?.close(resolve));
-  await emulator?.close();
 });
 
 const KEY = 'fake0key0of0the0hanging0endpoint0123';

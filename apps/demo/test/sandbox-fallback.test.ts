@@ -1,5 +1,6 @@
-import { LocalEnvironment } from '@bots/core';
-import { type Emulator, type ModelRequest, startEmulator } from '@bots/emulator';
+import type { ModelRequest } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { bubblewrapAvailability, testWhen } from '@bots/test-kit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type FakeDockerEngine, startFakeDockerEngine } from './fake-docker-engine.js';
 import { cleanEnv, runCli, SAMPLE } from './helpers.js';
@@ -10,38 +11,33 @@ import { cleanEnv, runCli, SAMPLE } from './helpers.js';
  * line saying why; forced (--sandbox docker), it fails with the short reason. Either way the build
  * log is short and has no escape sequences.
  */
-const bwrap = LocalEnvironment.isAvailable();
-const inCI = Boolean(process.env.CI);
-if (!bwrap && !inCI)
-  console.warn('SKIPPED: the bubblewrap fallback test: bwrap is not installed (required in CI).');
+const bubblewrap = bubblewrapAvailability();
 
 let engine: FakeDockerEngine;
-let emulator: Emulator;
+const emulator = useEmulator({
+  script: (request: ModelRequest) => {
+    const turns = request.messages.filter((message) => message.role === 'assistant').length;
+    if (turns === 0)
+      return JSON.stringify({
+        task_done: false,
+        thoughts: 'Read it.',
+        command: 'cat config/service.toml',
+      });
+    const line = (request.messages.at(-1)?.content ?? '')
+      .split('\n')
+      .find((text) => text.startsWith('listen_port'));
+    return JSON.stringify({
+      task_done: true,
+      thoughts: `Found: ${line ?? 'nothing'}`,
+      command: '',
+    });
+  },
+});
 beforeAll(async () => {
   engine = await startFakeDockerEngine();
-  emulator = await startEmulator({
-    script: (request: ModelRequest) => {
-      const turns = request.messages.filter((message) => message.role === 'assistant').length;
-      if (turns === 0)
-        return JSON.stringify({
-          task_done: false,
-          thoughts: 'Read it.',
-          command: 'cat config/service.toml',
-        });
-      const line = (request.messages.at(-1)?.content ?? '')
-        .split('\n')
-        .find((text) => text.startsWith('listen_port'));
-      return JSON.stringify({
-        task_done: true,
-        thoughts: `Found: ${line ?? 'nothing'}`,
-        command: '',
-      });
-    },
-  });
 });
 afterAll(async () => {
   await engine?.close();
-  await emulator?.close();
 });
 
 const env = () =>
@@ -64,8 +60,8 @@ function expectShortCleanLog(stderr: string): void {
 }
 
 describe('a Docker engine that cannot build the sandbox image', () => {
-  test.skipIf(!bwrap && !inCI)(
-    `without --sandbox: the run falls back to bubblewrap, says why, and succeeds${bwrap ? '' : ' (skipped: bwrap not installed)'}`,
+  testWhen(bubblewrap)(
+    `without --sandbox: the run falls back to bubblewrap, says why, and succeeds`,
     async () => {
       const run = await runCli(ARGS, { env: env() });
       expect(run.code, run.stderr).toBe(0);
@@ -109,16 +105,13 @@ describe('a Docker engine that cannot build the sandbox image', () => {
     expectShortCleanLog(run.stderr);
   });
 
-  test.skipIf(!bwrap && !inCI)(
-    `bots demo falls back the same way${bwrap ? '' : ' (skipped: bwrap not installed)'}`,
-    async () => {
-      const run = await runCli(['demo'], { env: cleanEnv({ DOCKER_HOST: engine.host }) });
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain('7341');
-      expect(run.stderr).toContain(
-        'bots: sandbox: bubblewrap instead: the Docker sandbox image could not be built',
-      );
-      expectShortCleanLog(run.stderr);
-    },
-  );
+  testWhen(bubblewrap)(`bots demo falls back the same way`, async () => {
+    const run = await runCli(['demo'], { env: cleanEnv({ DOCKER_HOST: engine.host }) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('7341');
+    expect(run.stderr).toContain(
+      'bots: sandbox: bubblewrap instead: the Docker sandbox image could not be built',
+    );
+    expectShortCleanLog(run.stderr);
+  });
 });

@@ -1,6 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { type Emulator, type ModelRequest, startEmulator } from '@bots/emulator';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ModelRequest } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { AVAILABLE, bubblewrapAvailability, testWhen, unavailable } from '@bots/test-kit';
+import { beforeAll, describe, expect } from 'vitest';
 import { BIN, cleanEnv, runCli, SAMPLE } from './helpers.js';
 
 /**
@@ -39,9 +41,8 @@ function expectNothingActive(text: string, where: string): void {
   }
 }
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator();
+const emulator = useEmulator();
+beforeAll(() => {
   emulator.setScript((request: ModelRequest) => {
     const turns = request.messages.filter((message) => message.role === 'assistant').length;
     return JSON.stringify(
@@ -50,9 +51,6 @@ beforeAll(async () => {
         : { task_done: true, thoughts: ANSWER, command: '' },
     );
   });
-});
-afterAll(async () => {
-  await emulator?.close();
 });
 
 const ARGS = [
@@ -75,11 +73,10 @@ function available(program: string): boolean {
     return false;
   }
 }
-const bwrap = available('bwrap');
-const script = available('script');
-const inCI = Boolean(process.env.CI);
-if (!bwrap && !inCI)
-  console.warn('SKIPPED: terminal-safety tests: bwrap is not installed (required in CI).');
+const bubblewrap = bubblewrapAvailability();
+const pty = available('script')
+  ? AVAILABLE
+  : unavailable('no `script` (util-linux) to make a pty (apt-get install util-linux)');
 
 /** Runs the CLI in a pseudo-terminal (util-linux `script`), as a user at a terminal does. */
 async function runInTerminal(args: readonly string[], childEnv: NodeJS.ProcessEnv) {
@@ -107,7 +104,7 @@ async function runInTerminal(args: readonly string[], childEnv: NodeJS.ProcessEn
 }
 
 describe('text from the model and the sandbox cannot act on the terminal', () => {
-  test.skipIf(!bwrap && !inCI)(
+  testWhen(bubblewrap)(
     'piped, with NO_COLOR and without: stderr shows every escape visibly; stdout keeps the answer as the model wrote it',
     async () => {
       for (const noColor of ['1', undefined]) {
@@ -128,7 +125,7 @@ describe('text from the model and the sandbox cannot act on the terminal', () =>
     },
   );
 
-  test.skipIf(!bwrap && !inCI)(
+  testWhen(bubblewrap)(
     '--json escapes every control character, C1 and bidi ones too, and parses back to the same answer',
     async () => {
       const run = await runCli([...ARGS, '--json'], { env: env() });
@@ -144,8 +141,8 @@ describe('text from the model and the sandbox cannot act on the terminal', () =>
     },
   );
 
-  test.skipIf((!bwrap || !script) && !inCI)(
-    `in a terminal (a pty), with colours and with NO_COLOR: only the CLI's own colours reach it${script ? '' : ' (skipped: no `script` to make a pty)'}`,
+  testWhen([bubblewrap, pty])(
+    `in a terminal (a pty), with colours and with NO_COLOR: only the CLI's own colours reach it`,
     async () => {
       const plain = await runInTerminal(ARGS, env({ NO_COLOR: '1', TERM: 'xterm' }));
       expect(plain.code, plain.output).toBe(0);

@@ -1,4 +1,4 @@
-import { type Emulator, startEmulator } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
 import { AzureOpenAI } from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tokenProviderFromEnv } from '../src/index.js';
@@ -14,17 +14,15 @@ const LIFETIME_SECONDS = 5;
 const RUN_MS = 16_000;
 const CALLERS = 50;
 
-let emulator: Emulator;
+const emulator = useEmulator({ tokenLifetimeSeconds: LIFETIME_SECONDS, script: () => 'ok' });
 
-beforeAll(async () => {
-  emulator = await startEmulator({ tokenLifetimeSeconds: LIFETIME_SECONDS, script: () => 'ok' });
+beforeAll(() => {
   vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
   vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
 });
 
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  await emulator.close();
 });
 
 describe('token refresh against the emulator (managed_identity, 5-second tokens)', () => {

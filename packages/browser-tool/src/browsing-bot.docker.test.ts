@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tokenProviderFromEnv } from '@bots/auth';
-import { type Emulator, startEmulator } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { describeWhen, dockerAvailability } from '@bots/test-kit';
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
-import { describeWhen, dockerAvailability } from '../test/availability.js';
 import { browserContainers } from '../test/docker-support.js';
 import { ensureBrowserImage } from './browser-image.js';
 import { BrowsingBot } from './browsing-bot.js';
@@ -13,14 +13,13 @@ import { type SampleSite, sampleSiteScript, startSampleSite } from './testing/in
 const availability = await dockerAvailability();
 
 describeWhen('BrowsingBot in the browser container (Docker engine)', availability, () => {
-  let emulator: Emulator;
+  const emulator = useEmulator({ script: sampleSiteScript });
   let site: SampleSite;
   let image: string;
   let task: string;
   const env = () => ({ ...emulator.env, AZURE_AUTH_METHOD: 'azure_ad' });
 
   beforeAll(async () => {
-    emulator = await startEmulator({ script: sampleSiteScript });
     // One emulator per file: msal-node keeps the first IDENTITY_ENDPOINT of the process.
     vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
     vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
@@ -35,7 +34,6 @@ describeWhen('BrowsingBot in the browser container (Docker engine)', availabilit
   afterAll(async () => {
     vi.unstubAllEnvs();
     await site?.close();
-    await emulator?.close();
   });
 
   test('answers a question that needs a click and a form fill, keyless; the runner chosen is Docker, and says why', async () => {

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tokenProviderFromEnv } from '@bots/auth';
-import { type Emulator, startEmulator } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { describeWhen, dockerAvailability } from '@bots/test-kit';
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
-import { describeWhen, dockerAvailability } from '../test/availability.js';
 import { browserContainers } from '../test/docker-support.js';
 import { MODEL_SOCKET } from './agent/host-channel-protocol.js';
 import { ensureBrowserImage } from './browser-image.js';
@@ -36,13 +36,12 @@ function processListing(): string {
 
 describeWhen('the browser container while it runs (Docker engine)', availability, () => {
   const key = `key-${randomBytes(16).toString('hex')}`;
-  let emulator: Emulator;
+  const emulator = useEmulator({ script: sampleSiteScript, apiKeys: { azureOpenAI: key } });
   let site: SampleSite;
   let task: string;
   let release: () => void = () => undefined;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ script: sampleSiteScript, apiKeys: { azureOpenAI: key } });
     vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
     vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
     site = await startSampleSite();
@@ -56,7 +55,6 @@ describeWhen('the browser container while it runs (Docker engine)', availability
   afterAll(async () => {
     vi.unstubAllEnvs();
     await site?.close();
-    await emulator?.close();
   });
 
   /** Starts a run whose second model call waits; resolves once the container is up and waiting. */

@@ -5,21 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MicroBot } from '@bots/core';
 import { answerReply, commandReply, FakeEnvironment, ScriptedChatModel } from '@bots/core/testing';
-import { type Emulator, startEmulator } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { CHROMIUM, chromiumAvailability, describeWhen } from '@bots/test-kit';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { attackScript, startAttackSite, startSecretService } from '../test/attack-site.js';
-import { CHROMIUM, chromiumAvailability, describeWhen } from '../test/availability.js';
-import { processTree, stageForUser } from '../test/stage-for-user.js';
+import { processTree } from '../test/process-tree.js';
+import { stageForUser } from '../test/stage-for-user.js';
 import { browserTool } from './browser-tool.js';
 import { BrowsingBot } from './browsing-bot.js';
 import { type SampleSite, sampleSiteScript, startSampleSite } from './testing/index.js';
 
 describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), () => {
-  let emulator: Emulator;
+  const emulator = useEmulator({ script: sampleSiteScript });
   let site: SampleSite;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ script: sampleSiteScript });
     // One emulator per file: msal-node keeps the first IDENTITY_ENDPOINT of the process.
     vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
     vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
@@ -28,7 +28,6 @@ describeWhen('local runner (host Chromium, no Docker)', chromiumAvailability(), 
   afterAll(async () => {
     vi.unstubAllEnvs();
     await site?.close();
-    await emulator?.close();
   });
 
   test('answers a question that needs a click and a form fill, keyless through azure_ad', async () => {

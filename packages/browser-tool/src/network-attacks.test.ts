@@ -3,7 +3,8 @@
 // local-runner.test.ts) and the browser container. The page is on a site the task names; its
 // scripts reach for another service of this machine in every spelling, for the cloud metadata
 // endpoint, through a redirect, a WebSocket and WebRTC. The other service records what reached it.
-import { type Emulator, startEmulator } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { chromiumAvailability, describeWhen, dockerAvailability } from '@bots/test-kit';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
   type AttackSite,
@@ -13,7 +14,6 @@ import {
   startAttackSite,
   startSecretService,
 } from '../test/attack-site.js';
-import { chromiumAvailability, describeWhen, dockerAvailability } from '../test/availability.js';
 import { browserContainers } from '../test/docker-support.js';
 import { type BrowserRunner, runBrowserTask } from './run-browser-task.js';
 
@@ -26,18 +26,17 @@ for (const [runner, where, availability] of runners)
   describeWhen(`host rule attacks through a page (${where})`, availability, () => {
     let secret: SecretService;
     let site: AttackSite;
-    let emulator: Emulator;
 
     beforeAll(async () => {
       secret = await startSecretService();
       site = await startAttackSite(secret.port);
-      emulator = await startEmulator({ script: attackScript(site) });
     });
     afterAll(async () => {
-      await emulator?.close();
       await site?.close();
       await secret?.close();
     });
+    // Registered after the site's hooks: it starts once the site is up and closes before it.
+    const emulator = useEmulator(() => ({ script: attackScript(site) }));
 
     test('a page on the named site reaches no other loopback port, no metadata address, in no spelling, by no route', async () => {
       const result = await runBrowserTask(`Look at ${site.url}`, {

@@ -1,23 +1,21 @@
 // Which runner a browser task uses when none is forced (Docker when an engine answers, else this
 // host's Chromium), and what the user is told: against real engines (the one here, a socket
 // path where none listens, a socket that accepts and never answers).
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { ConfigurationError } from '@bots/auth';
 import { startEmulator } from '@bots/emulator';
+import { CHROMIUM, chromiumAvailability, dockerAvailability, testWhen } from '@bots/test-kit';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CHROMIUM, dockerAvailability } from '../test/availability.js';
 import { BrowsingBot } from './browsing-bot.js';
 import { chooseBrowserRunner } from './runner-choice.js';
 import { sampleSiteScript, sampleTask, startSampleSite } from './testing/index.js';
 
 const noEngine = new Docker({ socketPath: '/nonexistent/docker.sock' });
 const missingChromium = '/nonexistent/chromium';
-// In CI a missing Chromium or engine fails these tests instead of skipping them.
-const chromium = existsSync(CHROMIUM) || Boolean(process.env['CI']);
+// In CI a missing Chromium or engine fails these tests instead of skipping them (testWhen).
+const chromium = chromiumAvailability();
 const docker = await dockerAvailability();
-if (process.env['CI']) docker.available = true;
 
 describe('the runner choice', () => {
   let silent: Server;
@@ -32,25 +30,22 @@ describe('the runner choice', () => {
     silent.close();
   });
 
-  test.skipIf(!chromium)(
-    `no engine answers: this host's Chromium, and why${chromium ? '' : ' (skipped: no Chromium here)'}`,
-    async () => {
-      expect(await chooseBrowserRunner({ docker: noEngine, executablePath: CHROMIUM })).toEqual({
-        runner: 'local',
-        reason: `this host's Chromium at ${CHROMIUM}, no container (no Docker engine answers at unix:///nonexistent/docker.sock (ENOENT))`,
-      });
-      const hanging = new Docker({ host: '127.0.0.1', port: silentPort, protocol: 'http' });
-      const choice = await chooseBrowserRunner({
-        docker: hanging,
-        executablePath: CHROMIUM,
-        timeoutMs: 500,
-      });
-      expect(choice.runner).toBe('local');
-      expect(choice.reason).toMatch(
-        /no Docker engine answers at tcp:\/\/127\.0\.0\.1:\d+ \(no answer within 500 ms\)/,
-      );
-    },
-  );
+  testWhen(chromium)(`no engine answers: this host's Chromium, and why`, async () => {
+    expect(await chooseBrowserRunner({ docker: noEngine, executablePath: CHROMIUM })).toEqual({
+      runner: 'local',
+      reason: `this host's Chromium at ${CHROMIUM}, no container (no Docker engine answers at unix:///nonexistent/docker.sock (ENOENT))`,
+    });
+    const hanging = new Docker({ host: '127.0.0.1', port: silentPort, protocol: 'http' });
+    const choice = await chooseBrowserRunner({
+      docker: hanging,
+      executablePath: CHROMIUM,
+      timeoutMs: 500,
+    });
+    expect(choice.runner).toBe('local');
+    expect(choice.reason).toMatch(
+      /no Docker engine answers at tcp:\/\/127\.0\.0\.1:\d+ \(no answer within 500 ms\)/,
+    );
+  });
 
   test('nothing to run: a ConfigurationError that says what to install or start', async () => {
     const failure = await chooseBrowserRunner({
@@ -84,22 +79,19 @@ describe('the runner choice', () => {
     ).toBeInstanceOf(ConfigurationError);
   });
 
-  test.skipIf(!docker.available)(
-    `an engine answers: Docker, with its version and address${docker.available ? '' : ` (skipped: ${docker.reason})`}`,
-    async () => {
-      const choice = await chooseBrowserRunner({ executablePath: missingChromium });
-      expect(choice.runner).toBe('docker');
-      expect(choice.reason).toMatch(
-        /^the browser image in Docker \(engine \S+ answers at unix:\/\/\//,
-      );
-      expect(
-        (await chooseBrowserRunner({ runner: 'docker', optionName: '--sandbox' })).reason,
-      ).toMatch(/^the browser image in Docker \(--sandbox docker; engine /);
-    },
-  );
+  testWhen(docker)(`an engine answers: Docker, with its version and address`, async () => {
+    const choice = await chooseBrowserRunner({ executablePath: missingChromium });
+    expect(choice.runner).toBe('docker');
+    expect(choice.reason).toMatch(
+      /^the browser image in Docker \(engine \S+ answers at unix:\/\/\//,
+    );
+    expect(
+      (await chooseBrowserRunner({ runner: 'docker', optionName: '--sandbox' })).reason,
+    ).toMatch(/^the browser image in Docker \(--sandbox docker; engine /);
+  });
 
-  test.skipIf(!chromium)(
-    `BrowsingBot without a runner on a machine without Docker: the run works, and the progress says where and why${chromium ? '' : ' (skipped: no Chromium here)'}`,
+  testWhen(chromium)(
+    `BrowsingBot without a runner on a machine without Docker: the run works, and the progress says where and why`,
     async () => {
       const site = await startSampleSite();
       const emulator = await startEmulator({ script: sampleSiteScript });

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { tokenProviderFromEnv } from '@bots/auth';
-import { type Emulator, startEmulator } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { describeWhen, dockerAvailability } from '@bots/test-kit';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { describeWhen, dockerAvailability } from '../test/availability.js';
 import { browserContainers } from '../test/docker-support.js';
 import { ensureBrowserImage } from './browser-image.js';
 import { BrowsingBot } from './browsing-bot.js';
@@ -18,12 +18,11 @@ describeWhen(
   'token refresh channel: tasks longer than a token lifetime (Docker engine)',
   availability,
   () => {
-    let emulator: Emulator;
+    const emulator = useEmulator({ script: sampleSiteScript, tokenLifetimeSeconds: 3 });
     let site: SampleSite;
     let image: string;
 
     beforeAll(async () => {
-      emulator = await startEmulator({ script: sampleSiteScript, tokenLifetimeSeconds: 3 });
       vi.stubEnv('IDENTITY_ENDPOINT', emulator.env.IDENTITY_ENDPOINT);
       vi.stubEnv('IDENTITY_HEADER', emulator.env.IDENTITY_HEADER);
       site = await startSampleSite();
@@ -32,7 +31,6 @@ describeWhen(
     afterAll(async () => {
       vi.unstubAllEnvs();
       await site?.close();
-      await emulator?.close();
     });
 
     test('a task that runs for several token lifetimes completes; no expired or rejected token', async () => {

@@ -3,21 +3,20 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Emulator, EmulatorOptions, ModelRequest, RecordedRequest } from '@bots/emulator';
+import { useEmulator as useEmulatorHooks } from '@bots/emulator/testing';
 import {
-  type Emulator,
-  type EmulatorOptions,
-  type ModelRequest,
-  type RecordedRequest,
-  startEmulator,
-} from '@bots/emulator';
+  type Availability,
+  bubblewrapAvailability,
+  dockerAvailability as engineAvailability,
+} from '@bots/test-kit';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { hasImage } from '../src/sandbox/docker-images.js';
-import { LocalEnvironment } from '../src/sandbox/local-environment.js';
 import { SANDBOX_IMAGE } from '../src/sandbox/sandbox-image.js';
-import type { Availability } from '../src/sandbox/sandbox-test-support.js';
 
-export { describeWhen, hashTree } from '../src/sandbox/sandbox-test-support.js';
+export { describeWhen } from '@bots/test-kit';
+export { hashTree } from './folder-fixture.js';
 
 /** The audience of tokens for the dated Azure OpenAI API. */
 export const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com';
@@ -26,14 +25,8 @@ export const docker = new Docker();
 
 /** A Docker engine answers and the sandbox image is there (it cannot be built offline). */
 export const dockerAvailability: Availability = await (async () => {
-  try {
-    await docker.ping();
-  } catch (error) {
-    return {
-      available: false,
-      reason: `no Docker engine answers (${process.env['DOCKER_HOST'] ?? 'default socket'}: ${(error as Error).message})`,
-    };
-  }
+  const engine = await engineAvailability(docker);
+  if (!engine.available) return engine;
   if (!(await hasImage(docker, SANDBOX_IMAGE))) {
     return {
       available: false,
@@ -43,10 +36,8 @@ export const dockerAvailability: Availability = await (async () => {
   return { available: true, reason: '' };
 })();
 
-/** bubblewrap is installed. */
-export const localAvailability: Availability = LocalEnvironment.isAvailable()
-  ? { available: true, reason: '' }
-  : { available: false, reason: 'bubblewrap (bwrap) is not installed' };
+/** bubblewrap can make a sandbox here. */
+export const localAvailability: Availability = bubblewrapAvailability();
 
 export type SandboxName = 'docker' | 'local';
 
@@ -102,25 +93,20 @@ export function assertNoContainerLeftByThisFile(): void {
 }
 
 /**
- * One emulator per file: started in beforeAll, closed in afterAll. The managed-identity endpoint
- * is put into process.env with vi.stubEnv before any token request (msal-node keeps the first
- * endpoint it sees for the life of the process).
+ * One emulator per file (`useEmulator` of `@bots/emulator/testing`): started in beforeAll, closed
+ * in afterAll. The managed-identity endpoint is put into process.env with vi.stubEnv before any
+ * token request (msal-node keeps the first endpoint it sees for the life of the process).
  */
 export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
-  let emulator: Emulator | undefined;
-  beforeAll(async () => {
-    emulator = await startEmulator(options);
+  const emulator = useEmulatorHooks(options);
+  beforeAll(() => {
     vi.stubEnv('IDENTITY_ENDPOINT', emulator.env['IDENTITY_ENDPOINT']);
     vi.stubEnv('IDENTITY_HEADER', emulator.env['IDENTITY_HEADER']);
   });
-  afterAll(async () => {
+  afterAll(() => {
     vi.unstubAllEnvs();
-    await emulator?.close();
   });
-  return () => {
-    if (!emulator) throw new Error('The emulator has not started (beforeAll did not run).');
-    return emulator;
-  };
+  return () => emulator.emulator;
 }
 
 /** The env a bot reads its model settings from: the emulator's endpoints, keyless, azure_ad. */

@@ -1,18 +1,14 @@
 import { AnthropicFoundry } from '@anthropic-ai/foundry-sdk';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { AzureOpenAI } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from './emulator.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { clearAmbientEnvironment } from '../test/clear-ambient-environment.js';
 import { startEmulator } from './start-emulator.js';
-import { clearAmbientEnvironment } from './test-helpers.js';
+import { useEmulator } from './testing/use-emulator.js';
 
-let emulator: Emulator;
 let now = Date.now();
 
-beforeAll(async () => {
-  emulator = await startEmulator({ clock: () => now, deployments: ['gpt-4o-mini', 'claude'] });
-});
-afterAll(() => emulator.close());
+const emulator = useEmulator({ clock: () => now, deployments: ['gpt-4o-mini', 'claude'] });
 beforeEach(() => {
   clearAmbientEnvironment();
   now = Date.now();

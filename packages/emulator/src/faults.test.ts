@@ -1,16 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { AzureOpenAI } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from './emulator.js';
-import { startEmulator } from './start-emulator.js';
-import { clearAmbientEnvironment } from './test-helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { clearAmbientEnvironment } from '../test/clear-ambient-environment.js';
+import { useEmulator } from './testing/use-emulator.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
+const emulator = useEmulator();
 beforeEach(() => {
   clearAmbientEnvironment();
   emulator.requests.clear();

@@ -4,19 +4,14 @@ import {
   getBearerTokenProvider,
   ManagedIdentityCredential,
 } from '@azure/identity';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Emulator } from './emulator.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clearAmbientEnvironment } from '../test/clear-ambient-environment.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID, startEmulator } from './start-emulator.js';
-import { clearAmbientEnvironment } from './test-helpers.js';
+import { useEmulator } from './testing/use-emulator.js';
 
 // @azure/msal-node keeps one managed-identity token cache per process, keyed by identity and
 // resource (not by endpoint), so every test here asks for a resource of its own.
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
+const emulator = useEmulator();
 beforeEach(() => {
   clearAmbientEnvironment();
   vi.stubEnv('IDENTITY_ENDPOINT', emulator.env['IDENTITY_ENDPOINT']);

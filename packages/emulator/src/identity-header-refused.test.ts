@@ -1,17 +1,11 @@
 import { ManagedIdentityCredential } from '@azure/identity';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import type { Emulator } from './emulator.js';
-import { startEmulator } from './start-emulator.js';
-import { clearAmbientEnvironment } from './test-helpers.js';
+import { afterEach, expect, it, vi } from 'vitest';
+import { clearAmbientEnvironment } from '../test/clear-ambient-environment.js';
+import { useEmulator } from './testing/use-emulator.js';
 
 // A file of its own: @azure/msal-node pins the endpoint and header of the first managed-identity
 // request for the whole process, so this wrong header would stick for any later test.
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
+const emulator = useEmulator();
 afterEach(() => {
   vi.unstubAllEnvs();
 });

@@ -2,17 +2,11 @@ import { AnthropicFoundry } from '@anthropic-ai/foundry-sdk';
 import Anthropic from '@anthropic-ai/sdk';
 import { DefaultAzureCredential, getBearerTokenProvider } from '@azure/identity';
 import OpenAI, { AzureOpenAI } from 'openai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Emulator } from './emulator.js';
-import { startEmulator } from './start-emulator.js';
-import { clearAmbientEnvironment } from './test-helpers.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clearAmbientEnvironment } from '../test/clear-ambient-environment.js';
+import { useEmulator } from './testing/use-emulator.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator.close());
+const emulator = useEmulator();
 beforeEach(() => {
   clearAmbientEnvironment();
   emulator.requests.clear();

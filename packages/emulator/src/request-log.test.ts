@@ -1,19 +1,13 @@
 import { AnthropicFoundry } from '@anthropic-ai/foundry-sdk';
 import { ManagedIdentityCredential } from '@azure/identity';
 import OpenAI, { AzureOpenAI } from 'openai';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import type { Emulator } from './emulator.js';
-import { startEmulator } from './start-emulator.js';
-import { clearAmbientEnvironment } from './test-helpers.js';
+import { afterEach, expect, it, vi } from 'vitest';
+import { clearAmbientEnvironment } from '../test/clear-ambient-environment.js';
+import { useEmulator } from './testing/use-emulator.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    apiKeys: { azureOpenAI: 'azure-secret-key-1234', openai: 'sk-openai-secret-5678' },
-  });
+const emulator = useEmulator({
+  apiKeys: { azureOpenAI: 'azure-secret-key-1234', openai: 'sk-openai-secret-5678' },
 });
-afterAll(() => emulator.close());
 afterEach(() => {
   vi.unstubAllEnvs();
 });

@@ -8,22 +8,15 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Emulator, startEmulator } from '@bots/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '@bots/emulator/testing';
+import { describe, expect, it } from 'vitest';
 import { createChatModel } from './create-chat-model.js';
 import { ModelRequestError } from './errors.js';
 import type { RetryInfo } from './retry-policy.js';
 
 const KEY = 'connection-key-SECRET-8888';
 const hello = { messages: [{ role: 'user' as const, content: 'ping' }] };
-
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ script: () => 'pong' });
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const emulator = useEmulator({ script: () => 'pong' });
 
 /** A port that was just bound and closed: nothing listens there. */
 async function closedPort(): Promise<number> {

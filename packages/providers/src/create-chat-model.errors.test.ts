@@ -1,6 +1,6 @@
 import { BotsError, ConfigurationError } from '@bots/auth';
-import { type Emulator, startEmulator } from '@bots/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '@bots/emulator/testing';
+import { describe, expect, it } from 'vitest';
 import { type CreateChatModelOptions, createChatModel } from './create-chat-model.js';
 
 // Recognisable secrets in every place a key or token can be: no error message may contain one.
@@ -12,16 +12,7 @@ const SECRETS = {
 };
 const TOKEN = 'token-SECRET-5555-not-a-jwt';
 const ALL = [...Object.values(SECRETS), TOKEN];
-
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ script: () => 'pong' });
-});
-
-afterAll(async () => {
-  await emulator?.close();
-});
+const emulator = useEmulator({ script: () => 'pong' });
 
 const tokenProvider = async () => TOKEN;
 

@@ -1,23 +1,15 @@
 import { cachedTokenProvider } from '@bots/auth';
-import { DEFAULT_CLIENT_ID, type Emulator, startEmulator } from '@bots/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_CLIENT_ID } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChatModel } from './create-chat-model.js';
 
 // The real @azure/identity, through AZURE_AUTH_METHOD, getting tokens from the emulator's
 // managed-identity endpoint (App Service shape). @azure/identity reads IDENTITY_ENDPOINT and
 // IDENTITY_HEADER from process.env itself, so those are stubbed there; everything else is the
 // injected env.
-
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    script: () => ({ text: 'pong', usage: { inputTokens: 5, outputTokens: 1 } }),
-  });
-});
-
-afterAll(async () => {
-  await emulator?.close();
+const emulator = useEmulator({
+  script: () => ({ text: 'pong', usage: { inputTokens: 5, outputTokens: 1 } }),
 });
 
 afterEach(() => {

@@ -1,21 +1,14 @@
 import { getEventListeners } from 'node:events';
 import { AuthenticationError, ConfigurationError, canInvalidate } from '@bots/auth';
-import { type Emulator, startEmulator } from '@bots/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startEmulator } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChatModel } from './create-chat-model.js';
 import { ModelAuthenticationError, ModelRequestError } from './errors.js';
 import { type SelectionRow, selectionTable } from './selection-table.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    script: () => ({ text: 'pong', usage: { inputTokens: 7, outputTokens: 3 } }),
-  });
-});
-
-afterAll(async () => {
-  await emulator?.close();
+const emulator = useEmulator({
+  script: () => ({ text: 'pong', usage: { inputTokens: 7, outputTokens: 3 } }),
 });
 
 afterEach(() => {

@@ -2,17 +2,11 @@
 // Anthropic key and no scope uses the key; an API key never goes over plain http off loopback
 // unless the user says so.
 import { ConfigurationError } from '@bots/auth';
-import { type Emulator, startEmulator } from '@bots/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '@bots/emulator/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createChatModel } from './create-chat-model.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ script: () => 'pong' });
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const emulator = useEmulator({ script: () => 'pong' });
 afterEach(() => emulator.requests.clear());
 
 const hello = { messages: [{ role: 'user' as const, content: 'ping' }] };

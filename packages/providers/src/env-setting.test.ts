@@ -1,18 +1,12 @@
 import { ConfigurationError } from '@bots/auth';
-import { type Emulator, startEmulator } from '@bots/emulator';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { useEmulator } from '@bots/emulator/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { createChatModel } from './create-chat-model.js';
 import { readEnvSetting } from './env-setting.js';
 import { ENV_NAMES } from './environment-variables.js';
 import { modelStringFromEnv } from './provider-settings.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ script: () => 'pong' });
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const emulator = useEmulator({ script: () => 'pong' });
 
 const hello = { messages: [{ role: 'user' as const, content: 'ping' }] };
 

@@ -3,19 +3,13 @@
 // with retry-after: 3600, 500, connection reset).
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { type Emulator, startEmulator } from '@bots/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '@bots/emulator/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createChatModel } from './create-chat-model.js';
 import { ModelRequestError, ModelTimeoutError } from './errors.js';
 import type { RetryInfo } from './retry-policy.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ script: () => 'pong' });
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const emulator = useEmulator({ script: () => 'pong' });
 afterEach(() => {
   emulator.requests.clear();
   emulator.clearFaults();

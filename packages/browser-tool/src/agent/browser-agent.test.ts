@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerSecret } from '@bots/auth';
 import { answerReply, commandReply, ScriptedChatModel } from '@bots/core/testing';
+import { CHROMIUM, chromiumAvailability, describeWhen } from '@bots/test-kit';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { CHROMIUM, chromiumAvailability, describeWhen } from '../../test/availability.js';
 import { parseStepLine } from '../agent-output.js';
 import { runBrowserAgent } from './browser-agent.js';
 

@@ -1,9 +1,8 @@
 import { lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bubblewrapAvailability, describeWhen } from '@bots/test-kit';
 import { afterEach, expect, it } from 'vitest';
-import { bwrapAvailability } from '../sandbox/local-test-support.js';
-import { describeWhen } from '../sandbox/sandbox-test-support.js';
 import { answerReply, commandReply, ScriptedChatModel } from '../testing/scripted-chat-model.js';
 import { LogAnalysisBot } from './log-analysis-bot.js';
 import type { MicroBot } from './micro-bot.js';
@@ -25,7 +24,7 @@ function track<T extends MicroBot>(bot: T): T {
   return bot;
 }
 
-describeWhen('bots in the local sandbox (needs bubblewrap)', bwrapAvailability(), () => {
+describeWhen('bots in the local sandbox (needs bubblewrap)', bubblewrapAvailability(), () => {
   it('ReadingBot: the bot may write in its folder, the host folder never changes', async () => {
     const folder = folderWith({ 'notes.txt': 'alpha\n' });
     const model = new ScriptedChatModel({

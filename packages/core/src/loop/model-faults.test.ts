@@ -2,23 +2,17 @@
 // a retry-after of an hour does not stall the run, a model that never answers ends it with
 // ModelTimeoutError, and the run's own timeout is RunTimeoutError.
 import { createServer, type Socket } from 'node:net';
-import { type Emulator, startEmulator } from '@bots/emulator';
+import { useEmulator } from '@bots/emulator/testing';
 import { createChatModel, type RetryInfo } from '@bots/providers';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ScriptedEnvironment } from '../testing/scripted-environment.js';
 import { runAgentLoop } from './agent-loop.js';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({
-    script: (request) =>
-      request.messages.some((message) => message.role === 'assistant')
-        ? JSON.stringify({ task_done: true, thoughts: 'It printed 42.', command: '' })
-        : JSON.stringify({ task_done: false, thoughts: 'look', command: 'echo 42' }),
-  });
-});
-afterAll(async () => {
-  await emulator?.close();
+const emulator = useEmulator({
+  script: (request) =>
+    request.messages.some((message) => message.role === 'assistant')
+      ? JSON.stringify({ task_done: true, thoughts: 'It printed 42.', command: '' })
+      : JSON.stringify({ task_done: false, thoughts: 'look', command: 'echo 42' }),
 });
 afterEach(() => {
   emulator.requests.clear();

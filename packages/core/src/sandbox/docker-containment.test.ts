@@ -17,21 +17,15 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeWhen, dockerAvailability } from '@bots/test-kit';
 import Docker from 'dockerode';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { writeSyscallProbe } from './docker-attack-test-support.js';
+import { writeSyscallProbe } from '../../test/docker-attacks.js';
+import { FORGED_END_LINES, writeNonceThief } from '../../test/shell-attacks.js';
 import { DockerEnvironment, type DockerEnvironmentOptions } from './docker-environment.js';
-import { type Availability, describeWhen } from './sandbox-test-support.js';
-import { FORGED_END_LINES, writeNonceThief } from './shell-attack-test-support.js';
 
 const docker = new Docker();
-const availability: Availability = await docker.ping().then(
-  () => ({ available: true, reason: '' }),
-  (error: Error) => ({
-    available: false,
-    reason: `no Docker engine answers (${process.env['DOCKER_HOST'] ?? 'default socket'}: ${error.message})`,
-  }),
-);
+const availability = await dockerAvailability(docker);
 const isRoot = process.getuid?.() === 0;
 /** The unprivileged owner of the folders of the non-root cases. */
 const OWNER = 4321;

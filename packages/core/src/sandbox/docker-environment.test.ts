@@ -3,27 +3,17 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeWhen, dockerAvailability } from '@bots/test-kit';
 import Docker from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { hashTree, makeFixture } from '../../test/folder-fixture.js';
+import { sandboxContract } from '../../test/sandbox-contract.js';
 import { cleanupRegistryState } from './cleanup-registry.js';
 import { DockerEnvironment, type DockerEnvironmentOptions } from './docker-environment.js';
 import { SANDBOX_IMAGE } from './sandbox-image.js';
-import {
-  type Availability,
-  describeWhen,
-  hashTree,
-  makeFixture,
-  sandboxContract,
-} from './sandbox-test-support.js';
 
 const docker = new Docker();
-const availability: Availability = await docker.ping().then(
-  () => ({ available: true, reason: '' }),
-  (error: Error) => ({
-    available: false,
-    reason: `no Docker engine answers (${process.env['DOCKER_HOST'] ?? 'default socket'}: ${error.message})`,
-  }),
-);
+const availability = await dockerAvailability(docker);
 
 // A private temporary folder, so that the overlay-folder counts below see only this file's.
 const sharedTemp = tmpdir();

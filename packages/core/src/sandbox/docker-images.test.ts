@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
+import { describeWhen, dockerAvailability } from '@bots/test-kit';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, test } from 'vitest';
+import { listenOnLoopback } from '../../test/loopback-server.js';
 import {
   BUILD_LOG_TAIL_LINES,
   buildImage,
@@ -11,7 +13,6 @@ import {
 } from './docker-images.js';
 import { SandboxError } from './errors.js';
 import { tarOfFiles } from './sandbox-image.js';
-import { type Availability, describeWhen, listenOnLoopback } from './sandbox-test-support.js';
 
 // dockerode's modem parses the build stream (JSON lines) without talking to an engine.
 const docker = new Docker({ socketPath: '/nonexistent/docker.sock' });
@@ -87,10 +88,7 @@ test('plainText removes escape sequences and control characters, keeps text, tab
 });
 
 const engine = new Docker();
-const availability: Availability = await engine.ping().then(
-  () => ({ available: true, reason: '' }),
-  (error: Error) => ({ available: false, reason: `no Docker engine answers (${error.message})` }),
-);
+const availability = await dockerAvailability(engine);
 
 describeWhen('buildImage against the engine (needs a Docker engine)', availability, () => {
   const tags: string[] = [];

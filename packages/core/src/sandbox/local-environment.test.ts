@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bubblewrapAvailability, describeWhen } from '@bots/test-kit';
 import { afterEach, describe, expect, test } from 'vitest';
+import { hashTree, makeFixture } from '../../test/folder-fixture.js';
+import { sandboxContract } from '../../test/sandbox-contract.js';
 import { cleanupRegistryState } from './cleanup-registry.js';
 import { SandboxError } from './errors.js';
 import { LocalEnvironment } from './local-environment.js';
-import { bwrapAvailability } from './local-test-support.js';
-import { describeWhen, hashTree, makeFixture, sandboxContract } from './sandbox-test-support.js';
 
 function localTempDirectories(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith('bots-local-'));
@@ -34,7 +35,7 @@ test('bubblewrap older than 0.8 (no --disable-userns): a SandboxError at constru
   }
 });
 
-describeWhen('LocalEnvironment (needs bwrap)', bwrapAvailability(), () => {
+describeWhen('LocalEnvironment (needs bwrap)', bubblewrapAvailability(), () => {
   describe('the Environment contract', () => {
     sandboxContract((options) => new LocalEnvironment(options));
   });

@@ -18,18 +18,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bubblewrapAvailability, describeWhen, NOBODY, RUNNING_AS_ROOT } from '@bots/test-kit';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { FORK_LOOP } from '../../test/fork-loop.js';
+import { childAvailability, runChild } from '../../test/local-child.js';
+import { FORGED_END_LINES, writeNonceThief } from '../../test/shell-attacks.js';
 import { SandboxError } from './errors.js';
 import { LocalEnvironment, type LocalEnvironmentOptions } from './local-environment.js';
-import {
-  bwrapAvailability,
-  childAvailability,
-  NOBODY,
-  RUNNING_AS_ROOT,
-  runChild,
-} from './local-test-support.js';
-import { describeWhen, FORK_LOOP } from './sandbox-test-support.js';
-import { FORGED_END_LINES, writeNonceThief } from './shell-attack-test-support.js';
 
 const SANDBOX_UID = RUNNING_AS_ROOT ? 1000 : process.getuid?.();
 
@@ -128,7 +123,7 @@ else:
 print("survived", flush=True)
 `;
 
-describeWhen('LocalEnvironment attacked (needs bwrap)', bwrapAvailability(), () => {
+describeWhen('LocalEnvironment attacked (needs bwrap)', bubblewrapAvailability(), () => {
   const live: LocalEnvironment[] = [];
   const create = (options?: LocalEnvironmentOptions) => {
     const environment = new LocalEnvironment(options);

@@ -15,20 +15,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bubblewrapAvailability, describeWhen, NOBODY, RUNNING_AS_ROOT } from '@bots/test-kit';
 import { afterAll, afterEach, expect, test } from 'vitest';
+import { childAvailability, holdChild, runChild } from '../../test/local-child.js';
 import { sandboxCgroupPlaces } from './cgroup.js';
 import { LocalEnvironment } from './local-environment.js';
 import { LOCAL_CGROUP_PREFIX, LOCAL_ROOT_PREFIX, OWNER_FILE } from './local-stale.js';
-import {
-  bwrapAvailability,
-  childAvailability,
-  holdChild,
-  NOBODY,
-  RUNNING_AS_ROOT,
-  runChild,
-} from './local-test-support.js';
 import { currentOwner, parseOwnerTag } from './sandbox-owner.js';
-import { describeWhen } from './sandbox-test-support.js';
 
 /** The temporary roots and cgroup folders whose owner tag names `pid`. */
 function leftoversOf(pid: number): { roots: string[]; cgroups: string[] } {
@@ -88,7 +81,7 @@ afterAll(async () => {
   await LocalEnvironment.removeStale();
 });
 
-describeWhen('stale cleanup of the local sandbox (needs bwrap)', bwrapAvailability(), () => {
+describeWhen('stale cleanup of the local sandbox (needs bwrap)', bubblewrapAvailability(), () => {
   test('after SIGKILL mid-run, the next process that starts a LocalEnvironment removes the folder, its read-only copy and the cgroup; a live process keeps its own', async () => {
     expect(childAvailability().available, childAvailability().reason).toBe(true);
     const project = mkdtempSync(join(tmpdir(), 'bots-stale-project-'));

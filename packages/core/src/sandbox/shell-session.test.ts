@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { FORGED_END_LINES, NONCE_THIEF } from './shell-attack-test-support.js';
+import { FORGED_END_LINES, NONCE_THIEF } from '../../test/shell-attacks.js';
 import { type ShellProcess, ShellSession } from './shell-session.js';
 
 interface HostBashOptions {

@@ -1,3 +1,4 @@
+// Test support of this package (not shipped): environment variables a test clears so that only what it sets up steers a client.
 import { vi } from 'vitest';
 
 /** Variables that would steer `@azure/identity` or the SDKs away from what a test sets up. */

@@ -1,78 +1,14 @@
-// Helpers shared by the sandbox tests (not part of the package's API; not exported by index.ts).
-import { createHash } from 'node:crypto';
-import {
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:net';
+// The behaviour both sandboxes (Docker and local) must have, as one set of tests that each
+// sandbox's test file runs against its own factory. Test support (not shipped).
+import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { Environment, Mount } from '../environment.js';
-
-/** Whether a required tool answers, and why not. */
-export interface Availability {
-  available: boolean;
-  reason: string;
-}
-
-/**
- * `describe` when the tool is available; otherwise a visible skip with the reason, except in CI
- * (`CI` set), where a missing tool is a failure.
- */
-export function describeWhen(name: string, availability: Availability, body: () => void): void {
-  if (availability.available) describe(name, body);
-  else if (process.env['CI']) {
-    describe(name, () => {
-      test('has what it needs (required in CI)', () => {
-        throw new Error(`CI is set but ${availability.reason}`);
-      });
-    });
-  } else describe.skip(`${name} — skipped: ${availability.reason}`, body);
-}
-
-/** sha256 over a folder tree: paths, types, modes, contents, link targets. */
-export function hashTree(root: string): string {
-  const hash = createHash('sha256');
-  const walk = (relative: string) => {
-    const path = join(root, relative);
-    const info = lstatSync(path);
-    hash.update(`${relative}\0${info.mode}\0`);
-    if (info.isSymbolicLink()) hash.update(`link:${readlinkSync(path)}\0`);
-    else if (info.isDirectory()) {
-      for (const name of readdirSync(path).sort()) walk(join(relative, name));
-    } else hash.update(readFileSync(path));
-  };
-  walk('.');
-  return hash.digest('hex');
-}
-
-/** A small folder with files, a sub-folder, a binary and a symlink. */
-export function makeFixture(): string {
-  const root = mkdtempSync(join(tmpdir(), 'bots-fixture-'));
-  writeFileSync(join(root, 'a.txt'), 'alpha\n');
-  mkdirSync(join(root, 'sub', 'deep'), { recursive: true });
-  writeFileSync(join(root, 'sub', 'b.txt'), 'beta\n');
-  writeFileSync(join(root, 'sub', 'deep', 'c.bin'), Buffer.from([0, 1, 2, 255]));
-  symlinkSync('a.txt', join(root, 'link'));
-  return root;
-}
-
-/** A TCP server on loopback that greets each connection. */
-export async function listenOnLoopback(): Promise<{ server: Server; port: number }> {
-  const server = createServer((socket) => socket.end('hello\n'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return { server, port: address.port };
-}
+import type { Environment, Mount } from '../src/environment.js';
+import { hashTree, makeFixture } from './folder-fixture.js';
+import { FORK_LOOP } from './fork-loop.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 /** Options every sandbox factory understands. */
 export interface FactoryOptions {
@@ -86,23 +22,6 @@ export interface FactoryOptions {
 
 const CONNECT = (port: number) =>
   `if timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/${port}; head -n1 <&3' 2>/dev/null; then echo CONNECTED; else echo REFUSED; fi`;
-
-/** A fork loop bounded in count and time (ENVIRONMENT.md): it stops where the pids limit holds. */
-export const FORK_LOOP = `timeout -s KILL 40 python3 -c '
-import os, signal, time
-n = 0
-try:
-    for i in range(3000):
-        pid = os.fork()
-        if pid == 0:
-            time.sleep(60)
-            os._exit(0)
-        n += 1
-    print("started all", n, flush=True)
-except OSError as error:
-    print("fork failed after", n, "children:", error.strerror, flush=True)
-os.killpg(0, signal.SIGKILL)
-'`;
 
 /**
  * The behaviour both sandboxes must have. `make` creates an environment; every environment a

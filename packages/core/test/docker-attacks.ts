@@ -1,4 +1,4 @@
-// Attacks run inside the Docker sandbox by its tests. Not part of the package's API.
+// Attacks run inside the Docker sandbox by its tests. Test support (not shipped).
 
 /**
  * A Python program that makes one raw system call per name given on its command line and prints

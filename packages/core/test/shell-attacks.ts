@@ -1,5 +1,5 @@
 // Attacks on the shell protocol, shared by the ShellSession tests (a host bash) and the Docker
-// tests (the sandbox's shell). Not part of the package's API; not exported by index.ts.
+// tests (the sandbox's shell). Test support (not shipped).
 
 /**
  * A Python program that a command runs as a child of the sandbox's shell. It tries every way a

@@ -1,0 +1,15 @@
+export { AVAILABLE, type Availability, allOf, anyOf, unavailable } from './availability.js';
+export { bubblewrapAvailability } from './bubblewrap-availability.js';
+export { CHROMIUM, chromiumAvailability } from './chromium-availability.js';
+export { describeWhen, inCI, testWhen } from './describe-when.js';
+export { dockerAvailability } from './docker-availability.js';
+export { noteSkipReason } from './skip-notice.js';
+export {
+  NOBODY,
+  RUNNING_AS_ROOT,
+  type Staged,
+  type StageOptions,
+  stageForUser,
+  type UnixUser,
+  userCanRead,
+} from './stage-for-user.js';

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+import { SkipReasonsReporter } from '../../scripts/vitest-skip-reasons.js';
+
+export default defineConfig({
+  test: {
+    reporters: ['default', new SkipReasonsReporter()],
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+  },
+});
