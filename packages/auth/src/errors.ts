@@ -43,6 +43,7 @@ export class BotsError extends Error {
    */
   static isInstance<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     if (!isMarked(value)) return false;
+    // biome-ignore lint/complexity/noThisInStatic: the class the check is called on.
     const name = this.name;
     if (name === BotsError.name || CLASS_OF_KIND[value.kind] === name) return true;
     for (
@@ -62,6 +63,7 @@ export class BotsError extends Error {
     ) => T,
     value: unknown,
   ): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: the class on the right of instanceof.
     return BotsError.isInstance.call(this, value);
   }
 }
