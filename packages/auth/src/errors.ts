@@ -47,11 +47,11 @@ export class BotsError extends Error {
     const name = this.name;
     if (name === BotsError.name || CLASS_OF_KIND[value.kind] === name) return true;
     for (
-      let constructor: unknown = value.constructor;
-      typeof constructor === 'function' && constructor !== Error;
-      constructor = Object.getPrototypeOf(constructor)
+      let classOfValue: unknown = value.constructor;
+      typeof classOfValue === 'function' && classOfValue !== Error;
+      classOfValue = Object.getPrototypeOf(classOfValue)
     ) {
-      if (constructor.name === name) return true;
+      if (classOfValue.name === name) return true;
     }
     return false;
   }
