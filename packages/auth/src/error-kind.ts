@@ -55,6 +55,7 @@ const KIND_BY_NAME: Readonly<Record<string, ErrorKind>> = Object.freeze({
   RunAbortedError: 'aborted',
   SandboxError: 'sandbox',
   // @bots/browser-tool
+  BrowserError: 'sandbox',
   BrowserImageError: 'sandbox',
   // the bots CLI
   UsageError: 'configuration',
