@@ -71,9 +71,9 @@ export function cliRunError(
   iterations: number,
 ): BotError | undefined {
   if (error?.name === 'RunTimeoutError')
-    return { name: error.name, message: runTimeoutMessage(limits, iterations) };
+    return { ...error, message: runTimeoutMessage(limits, iterations) };
   if (error?.name === 'ModelTimeoutError')
-    return { name: error.name, message: modelTimeoutMessage(limits) };
+    return { ...error, message: modelTimeoutMessage(limits) };
   return error;
 }
 

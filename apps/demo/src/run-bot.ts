@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigurationError, type Env } from '@bots/auth';
+import { ConfigurationError, type Env, errorKindOf } from '@bots/auth';
 import type { BotResult, Environment, MicroBot } from '@bots/core';
 import type { ChatModel } from '@bots/providers';
 import type { BOT_OPTIONS } from './bot-options.js';
@@ -147,13 +147,17 @@ export async function runBot(context: CommandContext, job: BotJob): Promise<numb
   return report(context, cliResult(result, limits), flags.json);
 }
 
-/** Prints the result: summary on stderr; the answer or the JSON on stdout. Returns the exit code. */
+/**
+ * Prints the result: summary on stderr; the answer or the JSON on stdout. Returns the exit code,
+ * by the error's kind: 2 for a configuration error (of any class: `MissingDependencyError`,
+ * `MissingCredentialsError` ...), 1 for every other failure, 130 when interrupted.
+ */
 export function report(context: CommandContext, result: BotResult, json: boolean): number {
   context.stderr(summaryLine(result, context.color));
   if (json) context.answer(jsonOutput(result));
   else if (result.status === 'success') context.answer(`${result.result ?? ''}\n`);
   if (result.status === 'success') return EXIT.success;
   if (context.signal.aborted) return EXIT.interrupted;
-  if (result.error?.name === 'ConfigurationError') return EXIT.usage;
+  if (result.error && errorKindOf(result.error) === 'configuration') return EXIT.usage;
   return EXIT.failed;
 }

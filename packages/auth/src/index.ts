@@ -12,6 +12,7 @@ export {
   type SecretTransportCheck,
 } from './bearer-transport.js';
 export { credentialForMethod } from './credential-for-method.js';
+export { ERROR_KINDS, type ErrorKind, errorKindOf, isErrorKind } from './error-kind.js';
 export {
   AuthenticationError,
   BotsError,
@@ -19,6 +20,7 @@ export {
   MissingDependencyError,
 } from './errors.js';
 export { type CredentialClass, type IdentityModule, loadIdentity } from './identity-module.js';
+export { type JwtClaims, jwtExpiresOn, readJwtClaims } from './jwt-claims.js';
 export type { ModuleImporter } from './load-identity.js';
 export {
   checkAbortSignal,
@@ -58,6 +60,7 @@ export {
   type TokenCredential,
   type TokenProvider,
   type TokenProviderLike,
+  type TokenRequestOptions,
 } from './token-provider.js';
 export {
   type TokenProviderFromEnvOptions,

@@ -62,4 +62,16 @@ describe('toTokenProvider', () => {
     provider.invalidate();
     expect(invalidated).toBe(1);
   });
+
+  it("passes a caller's abortSignal on to a cached provider", async () => {
+    const { signal } = new AbortController();
+    const seen: unknown[] = [];
+    const provider = toTokenProvider(async (options?: { abortSignal?: AbortSignal }) => {
+      seen.push(options?.abortSignal);
+      return 'token-value-3';
+    }) as (options?: { abortSignal?: AbortSignal }) => Promise<string>;
+    await provider({ abortSignal: signal });
+    await provider();
+    expect(seen).toEqual([signal, undefined]);
+  });
 });

@@ -1,13 +1,14 @@
 import { AuthenticationError, ConfigurationError } from './errors.js';
 import { redact, registerSecret } from './redact.js';
-import type { TokenProvider } from './token-provider.js';
+import type { TokenProvider, TokenRequestOptions } from './token-provider.js';
 
 /**
  * Checks a user-supplied token provider at once and normalises it to `() => Promise<string>`.
  * A synchronous `() => string` is accepted. The returned provider rejects with an
  * `AuthenticationError` when the token is not a non-empty string. Every token it hands out is
  * registered for redaction (as the token cache does for its own). Properties of the original
- * (such as `invalidate`) are kept.
+ * (such as `invalidate`) are kept, and {@link TokenRequestOptions} a caller passes (its
+ * `abortSignal`) are passed on to it.
  */
 export function toTokenProvider(value: unknown, label = 'tokenProvider'): TokenProvider {
   if (typeof value !== 'function') {
@@ -16,13 +17,14 @@ export function toTokenProvider(value: unknown, label = 'tokenProvider'): TokenP
         `Pass getBearerTokenProvider(credential, scope) from @azure/identity, or set AZURE_AUTH_METHOD=azure_ad.`,
     );
   }
-  const provider = value as () => unknown;
-  const normalised = async (): Promise<string> => {
+  const provider = value as (options?: TokenRequestOptions) => unknown;
+  const normalised = async (options?: TokenRequestOptions): Promise<string> => {
     let token: unknown;
     try {
-      token = await provider();
+      token = await (options === undefined ? provider() : provider(options));
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
+      if (options?.abortSignal?.aborted) throw options.abortSignal.reason;
       throw new AuthenticationError(`${label} failed to get a token: ${messageOf(error)}`, {
         cause: error,
       });

@@ -153,4 +153,54 @@ describe('cachedTokenProvider', () => {
     expect(await provider()).toBe('credential-token');
     expect(scopes).toEqual(['https://cognitiveservices.azure.com/.default']);
   });
+
+  it("passes the caller's abortSignal to the fetch, and a background refresh none", async () => {
+    const signals: Array<AbortSignal | undefined> = [];
+    let now = 1_000_000;
+    const provider = cachedTokenProvider(
+      async (signal) => {
+        signals.push(signal);
+        return { token: `token-number-${signals.length}`, expiresOnTimestamp: now + 60_000 };
+      },
+      { now: () => now },
+    );
+    const controller = new AbortController();
+    expect(await provider({ abortSignal: controller.signal })).toBe('token-number-1');
+    expect(signals).toEqual([controller.signal]);
+    now += 50_000; // inside the refresh window: answered from the cache, refreshed behind it
+    expect(await provider({ abortSignal: controller.signal })).toBe('token-number-1');
+    await flush();
+    expect(signals).toHaveLength(2);
+    expect(signals[1]).toBeUndefined();
+  });
+
+  it("rejects with the signal's reason when the caller aborts the fetch it waits for", async () => {
+    const provider = cachedTokenProvider(
+      (signal) =>
+        new Promise<AccessToken>((_, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+    );
+    const controller = new AbortController();
+    const reason = new Error('The caller gave up.');
+    const waiting = provider({ abortSignal: controller.signal });
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+  });
+
+  it("tokenProviderFromCredential passes the caller's abortSignal to getToken", async () => {
+    const seen: unknown[] = [];
+    const provider = tokenProviderFromCredential(
+      {
+        async getToken(_scope, options) {
+          seen.push(options?.abortSignal);
+          return { token: 'credential-token', expiresOnTimestamp: Date.now() + 3_600_000 };
+        },
+      },
+      'https://cognitiveservices.azure.com/.default',
+    );
+    const { signal } = new AbortController();
+    await provider({ abortSignal: signal });
+    expect(seen).toEqual([signal]);
+  });
 });

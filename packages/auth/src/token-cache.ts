@@ -12,6 +12,7 @@ import type {
   CachedTokenProvider,
   TokenCacheStats,
   TokenCredential,
+  TokenRequestOptions,
 } from './token-provider.js';
 
 /** Options of `cachedTokenProvider`. */
@@ -83,6 +84,10 @@ interface CachedToken {
  * Wraps a token source with a cache: one fetch in flight at a time however many callers, a
  * background refresh ahead of expiry so that no caller waits once a token is cached, and
  * `invalidate()` for a token the server rejected. Tokens fetched are registered for redaction.
+ *
+ * A caller that has to wait passes its `abortSignal` (`provider({ abortSignal })`) on to
+ * `fetchToken`; a background refresh gets no signal (its caller was answered from the cache).
+ * When the signal aborts the fetch, the caller gets the signal's reason.
  */
 export function cachedTokenProvider(
   fetchToken: (signal?: AbortSignal) => Promise<AccessToken | null>,
@@ -106,7 +111,7 @@ export function cachedTokenProvider(
   let retryBackgroundAt = 0;
   let generation = 0;
 
-  const fetchFresh = (): Promise<CachedToken> => {
+  const fetchFresh = (signal?: AbortSignal): Promise<CachedToken> => {
     if (inFlight) return inFlight;
     const started = generation;
     stats.fetches += 1;
@@ -114,8 +119,9 @@ export function cachedTokenProvider(
       const fetchedAt = now();
       let accessToken: AccessToken | null;
       try {
-        accessToken = await fetchToken();
+        accessToken = await fetchToken(signal);
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         throw new AuthenticationError(
           `The ${label} failed to get a token: ${redact(messageOf(error))}`,
           {
@@ -149,7 +155,7 @@ export function cachedTokenProvider(
     return attempt;
   };
 
-  const provider = async (): Promise<string> => {
+  const provider = async (request?: TokenRequestOptions): Promise<string> => {
     const time = now();
     const cached = current;
     if (cached && time < cached.usableUntil) {
@@ -164,7 +170,8 @@ export function cachedTokenProvider(
       return cached.token;
     }
     stats.waits += 1;
-    return (await fetchFresh()).token;
+    const signal = request?.abortSignal;
+    return (await fetchFresh(signal instanceof AbortSignal ? signal : undefined)).token;
   };
 
   return Object.assign(provider, {

@@ -8,8 +8,22 @@ export type TokenProvider = () => Promise<string>;
 /** A token provider as users may hand it in: asynchronous, or synchronous for a fixed token. */
 export type TokenProviderLike = TokenProvider | (() => string);
 
-/** A token provider that caches its token and can be told the token was rejected. */
+/** What a caller may pass to a cached token provider (the names of `@azure/core-auth`'s `GetTokenOptions`). */
+export interface TokenRequestOptions {
+  /**
+   * Cancels the fetch this call starts when no usable token is cached (passed on to the token
+   * source). Callers that join a fetch in flight share the signal of the caller that started it.
+   */
+  abortSignal?: AbortSignal;
+}
+
+/**
+ * A token provider that caches its token and can be told the token was rejected. It is a
+ * {@link TokenProvider}; a caller may also pass {@link TokenRequestOptions}.
+ */
 export interface CachedTokenProvider extends TokenProvider {
+  /** The cached token, or a fresh one (waiting for it) when none is usable. */
+  (options?: TokenRequestOptions): Promise<string>;
   /** Forget the cached token, so the next call fetches a new one (call it after a 401). */
   invalidate(): void;
   /** Counters for diagnostics and benchmarks. */

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BotsError } from '@bots/auth';
+import { BotsError, type ErrorKind } from '@bots/auth';
 import { type DockerClient, defaultDocker, followImageBuild, hasImage } from '@bots/core';
 import type Docker from 'dockerode';
 
@@ -14,6 +14,7 @@ export const BROWSER_IMAGE_REPOSITORY = 'bots-browser';
 
 /** A failure to find or build the browser image, or to reach the engine. */
 export class BrowserImageError extends BotsError {
+  static override readonly kind: ErrorKind = 'sandbox';
   override readonly name = 'BrowserImageError';
 }
 

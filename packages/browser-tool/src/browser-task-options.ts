@@ -10,6 +10,7 @@ import {
   checkOneOf,
   checkString,
   describeValue,
+  errorKindOf,
   redact,
   type TokenProviderLike,
 } from '@bots/auth';
@@ -112,7 +113,7 @@ export const pick = (env: Env, ...names: string[]) =>
   names.map((name) => env[name]).find((value) => value) ?? undefined;
 
 export function errorOf(name: string, message: string) {
-  return { name, message: redact(message) };
+  return { name, kind: errorKindOf({ name }), message: redact(message) };
 }
 
 /** How a runner ended: the agent's exit code. */

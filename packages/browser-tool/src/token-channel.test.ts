@@ -93,7 +93,9 @@ describe('containerTokenProvider (inside the container)', () => {
       });
       expect(await provider()).toBe(initial);
       expect(served).toBe(0);
-      now += 6_000; // within the refresh window (half the lifetime)
+      // Past the last tenth of its lifetime, where the cache of @bots/auth no longer hands it out
+      // (before that it refreshes in the background, ahead of expiry).
+      now += 9_500;
       const second = await provider();
       expect(second).not.toBe(initial);
       expect(served).toBe(1);
@@ -127,5 +129,45 @@ describe('containerTokenProvider (inside the container)', () => {
     expect(await provider()).toBe(initial);
     now += 10_000;
     await expect(provider()).rejects.toThrow(/502/);
+  });
+
+  it("passes the caller's abortSignal to its request to the channel", async () => {
+    let now = Date.now();
+    const seen: Array<AbortSignal | undefined> = [];
+    const provider = containerTokenProvider({
+      initialToken: jwt(10_000, now),
+      endpoint: 'http://127.0.0.1:9/token',
+      secret: 's',
+      now: () => now,
+      fetch: (_url, init) => {
+        const signal = init?.signal ?? undefined;
+        seen.push(signal);
+        return new Promise<Response>((_, reject) =>
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true }),
+        );
+      },
+    });
+    await provider();
+    now += 20_000;
+    const controller = new AbortController();
+    const reason = new Error('The model call was cancelled.');
+    const waiting = provider({ abortSignal: controller.signal });
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.aborted).toBe(true);
+    expect(seen[0]?.reason).toBe(reason);
+  });
+
+  it('without a channel: the injected token until it is refused, then an error that says why', async () => {
+    let now = Date.now();
+    const initial = jwt(1_000, now);
+    const provider = containerTokenProvider({ initialToken: initial, now: () => now });
+    expect(await provider()).toBe(initial);
+    now += 5_000; // expired: still sent, the server decides
+    expect(await provider()).toBe(initial);
+    provider.invalidate();
+    await expect(provider()).rejects.toThrow(/AZURE_OPENAI_AD_TOKEN.*no token channel/);
+    await expect(provider()).rejects.toMatchObject({ name: 'AuthenticationError' });
   });
 });

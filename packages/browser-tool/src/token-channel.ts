@@ -1,9 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { canInvalidate, registerSecret, type TokenProvider } from '@bots/auth';
+import { canInvalidate, jwtExpiresOn, registerSecret, type TokenProvider } from '@bots/auth';
 import { TOKEN_SECRET_HEADER } from './agent/container-token-provider.js';
-import { tokenTimes } from './token-lifetime.js';
 
 /** The host end of the token refresh channel of one run. */
 export interface TokenChannel {
@@ -53,7 +52,7 @@ export async function startTokenChannel(provider: TokenProvider): Promise<TokenC
       if (url.searchParams.get('invalidate') === '1') invalidate();
       let token = await provider();
       const minValidityMs = Number(url.searchParams.get('minValidityMs') ?? '0') || 0;
-      const { expiresAt } = tokenTimes(token);
+      const expiresAt = jwtExpiresOn(token);
       if (
         minValidityMs > 0 &&
         expiresAt !== undefined &&

@@ -1,4 +1,4 @@
-import { AuthenticationError, BotsError, ConfigurationError } from '@bots/auth';
+import { BotsError, ConfigurationError, type ErrorKind } from '@bots/auth';
 import type { ProviderName } from './model-string.js';
 
 /** A model string that is not `provider/name` with a known provider. The message lists the valid forms. */
@@ -23,18 +23,36 @@ export interface ModelRequestErrorDetails {
   code?: string;
   /** The provider's request id, when it sent one (quote it to the provider's support). */
   requestId?: string;
+  /**
+   * Whether the same request may succeed later (408, 409, 429, 5xx, a connection failure that is
+   * not permanent, or what the server's `x-should-retry` said). Default: from `status`.
+   */
+  isRetryable?: boolean;
 }
 
 /**
- * A model call failed: the endpoint answered with an error status (after the SDK's own retries for
- * 408/429/5xx), or could not be reached. The message is redacted; the SDK's error is not attached.
+ * A model call failed: the endpoint answered with an error status (after the retries for 408,
+ * 409, 429 and 5xx), or could not be reached (`status` undefined, `code` such as
+ * `ECONNREFUSED`). The one error of a failed model request; a 401 or 403 is its subclass
+ * {@link ModelAuthenticationError}. The message is redacted; the SDK's error is not attached.
  */
 export class ModelRequestError extends BotsError {
+  static override readonly kind: ErrorKind = 'model';
+  /** The provider the call went to. */
   readonly provider: ProviderName;
+  /** The deployment or model name. */
   readonly model: string;
+  /** The HTTP status, or `undefined` when the endpoint could not be reached. */
   readonly status: number | undefined;
+  /** The provider's error code, or the connection failure's (`ECONNREFUSED`, `EAI_AGAIN`). */
   readonly code: string | undefined;
+  /** The provider's request id, when it sent one. */
   readonly requestId: string | undefined;
+  /**
+   * Whether sending the same request later may succeed (a rate limit, a server error, a network
+   * that may come back); false for a request the endpoint will refuse again (400, 401, 403, 404).
+   */
+  readonly isRetryable: boolean;
   constructor(message: string, details: ModelRequestErrorDetails) {
     super(message);
     this.provider = details.provider;
@@ -42,27 +60,24 @@ export class ModelRequestError extends BotsError {
     this.status = details.status;
     this.code = details.code;
     this.requestId = details.requestId;
+    this.isRetryable = details.isRetryable ?? retryableStatus(details.status);
   }
 }
 
 /**
  * The endpoint rejected the credential (401 or 403), after one retry with a fresh token when a
- * token provider is in use. The message is redacted.
+ * token provider is in use: a {@link ModelRequestError} of kind `authentication`, so also an
+ * `AuthenticationError` for `instanceof` and `AuthenticationError.isInstance`. Its own class
+ * for the name that earlier versions reported. The message is redacted.
  */
-export class ModelAuthenticationError extends AuthenticationError {
-  readonly provider: ProviderName;
-  readonly model: string;
-  readonly status: number | undefined;
-  readonly code: string | undefined;
-  readonly requestId: string | undefined;
-  constructor(message: string, details: ModelRequestErrorDetails) {
-    super(message);
-    this.provider = details.provider;
-    this.model = details.model;
-    this.status = details.status;
-    this.code = details.code;
-    this.requestId = details.requestId;
-  }
+export class ModelAuthenticationError extends ModelRequestError {
+  static override readonly kind: ErrorKind = 'authentication';
+}
+
+function retryableStatus(status: number | undefined): boolean {
+  return (
+    status === undefined || status === 408 || status === 409 || status === 429 || status >= 500
+  );
 }
 
 /**
@@ -88,6 +103,7 @@ export class MissingCredentialsError extends ConfigurationError {
  * or not, and never answered). Thrown by `ChatModel.complete()`; not retried.
  */
 export class ModelTimeoutError extends BotsError {
+  static override readonly kind: ErrorKind = 'limit';
   /** Where the request went (the endpoint's origin and path, no query). */
   readonly endpoint: string;
   /** The timeout that passed, in milliseconds. */

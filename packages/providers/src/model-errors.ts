@@ -6,6 +6,7 @@ import {
   type ModelRequestErrorDetails,
 } from './errors.js';
 import type { ProviderName } from './model-string.js';
+import { isRetryable } from './retry-policy.js';
 
 const MAX_DETAIL = 500;
 
@@ -51,6 +52,7 @@ export function toModelError(
     ...(status !== undefined ? { status } : {}),
     ...codeAndRequestId(error),
     ...(failure ? { code: failure.code } : {}),
+    isRetryable: isRetryable(error, context.endpoint),
   };
   const retried = context.retries
     ? ` after ${context.retries} ${context.retries === 1 ? 'retry' : 'retries'}`
@@ -101,7 +103,7 @@ function seconds(milliseconds: number): string {
 function findBotsError(error: unknown): BotsError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
-    if (current instanceof BotsError) return current;
+    if (BotsError.isInstance(current)) return current;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;

@@ -5,6 +5,7 @@ import {
   credentialForMethod,
   type Env,
   loadIdentity,
+  readJwtClaims,
   redact,
   registerSecret,
   resolveAuthMethod,
@@ -36,7 +37,6 @@ import {
 } from '../credential-chain.js';
 import { dockerHasImage, probeDocker } from '../docker-probe.js';
 import { jsonOutput } from '../json-output.js';
-import { jwtPayload } from '../jwt.js';
 import { leftoverLines, removeLeftovers } from '../leftovers.js';
 import { chooseModel } from '../model-choice.js';
 import { connectionLine, describeConnection, resolveModel } from '../model-setup.js';
@@ -152,7 +152,7 @@ async function tokenCheck(
         lines: [`${CREDENTIAL_CLASS[method]} returned no token for ${scope}`],
       };
     registerSecret(token.token);
-    const payload = jwtPayload(token.token) ?? {};
+    const payload = readJwtClaims(token.token) ?? {};
     const expiresAt = token.expiresOnTimestamp || Number(payload.exp) * 1000;
     const lines = [
       `got a token for scope ${scope} in ${Date.now() - started} ms (the token itself is never shown)`,

@@ -1,4 +1,4 @@
-import { BotsError } from '@bots/auth';
+import { BotsError, type ErrorKind, errorKindOf } from '@bots/auth';
 import type { ChatModel, ChatRequest, ChatResponse } from '@bots/providers';
 
 /** The name of an error class: `ModelAuthenticationError`, `ModelTimeoutError`, ... */
@@ -14,6 +14,11 @@ export class ForwardedModelError extends BotsError {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
+  }
+
+  /** The kind of the class it is named after (`authentication` for a `ModelAuthenticationError`). */
+  override get kind(): ErrorKind {
+    return errorKindOf({ name: this.name });
   }
 }
 

@@ -11,7 +11,7 @@
  * failed, 2 on a configuration error.
  */
 import { join } from 'node:path';
-import { redact, registerSecret } from '@bots/auth';
+import { errorKindOf, redact, registerSecret } from '@bots/auth';
 import {
   type ChatModel,
   createChatModel,
@@ -117,7 +117,8 @@ async function main(): Promise<number> {
     ...(temperature === undefined || Number.isNaN(temperature) ? {} : { temperature }),
   });
   await relay?.close();
-  return outcome.status === 'success' ? 0 : outcome.error?.name === 'ConfigurationError' ? 2 : 1;
+  if (outcome.status === 'success') return 0;
+  return outcome.error && errorKindOf(outcome.error) === 'configuration' ? 2 : 1;
 }
 
 main().then(

@@ -124,6 +124,7 @@ describe('MicroBot construction', () => {
     expect(result.status).toBe('failed');
     expect(result.error).toEqual({
       name: 'ConfigurationError',
+      kind: 'configuration',
       message: 'No credentials for azure-openai. Set OPEN_AI_KEY, or pass tokenProvider.',
     });
   });

@@ -435,6 +435,7 @@ describe('runAgentLoop: steps, output and secrets', () => {
     expect(result.status).toBe('failed');
     expect(result.error).toEqual({
       name: 'ModelCallError',
+      kind: 'model',
       message: 'The model call failed: 401 from https://x.example: api-key=[REDACTED] rejected',
     });
   });
@@ -447,6 +448,7 @@ describe('runAgentLoop: steps, output and secrets', () => {
     });
     expect(result.error).toEqual({
       name: 'ConfigurationError',
+      kind: 'configuration',
       message: 'No credentials for azure-openai. Set OPEN_AI_KEY.',
     });
   });
@@ -459,6 +461,7 @@ describe('runAgentLoop: steps, output and secrets', () => {
     const result = await loop({ model, environment });
     expect(result.error).toEqual({
       name: 'SandboxError',
+      kind: 'sandbox',
       message: 'The sandbox failed to run a command: container exited',
     });
   });

@@ -1,3 +1,4 @@
+import type { ErrorKind } from '@bots/auth';
 import type { ChatUsage } from '@bots/providers';
 
 /** How a run ended. */
@@ -48,6 +49,12 @@ export interface Step {
 export interface BotError {
   /** The error class, e.g. `ModelFormatError`, `MaxIterationsError`, `RunTimeoutError`. */
   name: string;
+  /**
+   * What failed: `configuration`, `authentication`, `model`, `sandbox`, `limit` or `aborted`
+   * (see `ErrorKind` of `@bots/auth`). Set for the errors a run reports from an error it caught;
+   * where it is absent, `errorKindOf(error)` of `@bots/auth` gives it from `name`.
+   */
+  kind?: ErrorKind;
   /** A whole sentence that says what happened and, where it can, what to change. */
   message: string;
 }

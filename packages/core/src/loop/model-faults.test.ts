@@ -71,6 +71,7 @@ describe('the loop over a real model client', () => {
       expect(result.status).toBe('failed');
       expect(result.error).toEqual({
         name: 'ModelTimeoutError',
+        kind: 'limit',
         message: `The model at http://127.0.0.1:${port}/v1 did not answer within 500 ms. Check that the endpoint is the right one and is up, or raise requestTimeoutMs.`,
       });
     } finally {

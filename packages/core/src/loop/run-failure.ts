@@ -14,8 +14,10 @@ export function errorOf(
   fallback: new (message: string) => BotsError,
   message: string,
 ): BotError {
-  if (error instanceof BotsError) return { name: error.name, message: redact(error.message) };
-  return { name: fallback.name, message: redact(message) };
+  if (BotsError.isInstance(error))
+    return { name: error.name, kind: error.kind, message: redact(error.message) };
+  const { kind } = fallback as unknown as typeof BotsError;
+  return { name: fallback.name, kind, message: redact(message) };
 }
 
 /** An error's message, redacted and without its closing full stops, to quote inside a sentence. */
