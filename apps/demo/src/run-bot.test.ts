@@ -17,11 +17,15 @@ function context(signal = new AbortController().signal): CommandContext {
   };
 }
 
-function failed(error: BotError, status: BotResult['status'] = 'failed'): BotResult {
+/** A failed result; `kind` may be left out, as in a result from a build before kinds. */
+function failed(
+  error: Omit<BotError, 'kind'> & { kind?: BotError['kind'] },
+  status: BotResult['status'] = 'failed',
+): BotResult {
   return {
     status,
     result: undefined,
-    error,
+    error: error as BotError,
     steps: [],
     iterations: 1,
     usage: { inputTokens: 0, outputTokens: 0 },

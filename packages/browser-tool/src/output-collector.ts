@@ -1,5 +1,5 @@
 import { redactForModel } from '@bots/auth';
-import type { Step } from '@bots/core';
+import type { BotError, Step } from '@bots/core';
 import { type AgentStepLine, parseStepLine } from './agent-output.js';
 import { BrowserError } from './browser-error.js';
 import { type BrowserTaskOptions, errorOf } from './browser-task-options.js';
@@ -12,7 +12,7 @@ export class OutputCollector {
   readonly usage = { inputTokens: 0, outputTokens: 0 };
   iterations = 0;
   firstPageMs: number | undefined;
-  finalError: { name: string; message: string } | undefined;
+  finalError: BotError | undefined;
   readonly refused: RefusedRequest[] = [];
   constructor(
     private readonly started: number,

@@ -1,4 +1,4 @@
-import { ConfigurationError, redact, redactForModel } from '@bots/auth';
+import { ConfigurationError, errorKindOf, redact, redactForModel } from '@bots/auth';
 import type { BotResult } from '@bots/core';
 import { parseFinalResult } from './agent-output.js';
 import { BrowserError } from './browser-error.js';
@@ -147,7 +147,7 @@ export async function runBrowserTask(
     // credential, no endpoint, no browser to run) is a failed run with a ConfigurationError that
     // says what to set; only invalid arguments reject.
     const name = error instanceof Error && error.name !== 'Error' ? error.name : BrowserError.name;
-    if (!runnerReason && name === 'ConfigurationError')
+    if (!runnerReason && errorKindOf(error) === 'configuration')
       runnerReason = error instanceof Error ? redact(error.message) : '';
     return finish({
       status: 'failed',

@@ -1,4 +1,4 @@
-import { redact, redactForModel } from '@bots/auth';
+import { errorKindOf, redact, redactForModel } from '@bots/auth';
 import type { ChatMessage, ChatModel, ChatUsage } from '@bots/providers';
 import type { BotError, BotResult, Step } from './bot-result.js';
 import { capOutput } from './cap-output.js';
@@ -87,6 +87,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
       if (!budget.take()) {
         throw new RunFailure({
           name: MaxIterationsError.name,
+          kind: MaxIterationsError.kind,
           message:
             budget === options.budget
               ? `The shared budget of ${budget.limit} iterations (maxIterations of the parent run) is used up; this run made ${iterations} model call(s) without an answer.`
@@ -116,6 +117,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
         if (corrections >= settings.maxFormatCorrections) {
           throw new RunFailure({
             name: ModelFormatError.name,
+            kind: ModelFormatError.kind,
             message: redact(
               `The model broke the reply format ${corrections + 1} times in a row, after ${corrections} corrective message(s); the last problem: ${parsed.problem}. Use a model that follows JSON instructions, or check its deployment.`,
             ),
@@ -196,6 +198,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
     if (interruption) return finish(interruption.status, undefined, interruption.error);
     return finish('failed', undefined, {
       name: error instanceof Error ? error.name : 'Error',
+      kind: errorKindOf(error),
       message: redact(`The run failed unexpectedly: ${messageOf(error)}`),
     });
   } finally {

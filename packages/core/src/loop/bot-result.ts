@@ -51,10 +51,9 @@ export interface BotError {
   name: string;
   /**
    * What failed: `configuration`, `authentication`, `model`, `sandbox`, `limit` or `aborted`
-   * (see `ErrorKind` of `@bots/auth`). Set for the errors a run reports from an error it caught;
-   * where it is absent, `errorKindOf(error)` of `@bots/auth` gives it from `name`.
+   * (see `ErrorKind` of `@bots/auth`); exit codes and retries go by it rather than by `name`.
    */
-  kind?: ErrorKind;
+  kind: ErrorKind;
   /** A whole sentence that says what happened and, where it can, what to change. */
   message: string;
 }

@@ -1,4 +1,4 @@
-import { redact } from '@bots/auth';
+import { errorKindOf, redact } from '@bots/auth';
 import type { BotError, RunStatus } from './bot-result.js';
 import { RunAbortedError, RunTimeoutError } from './errors.js';
 import { formatDuration } from './format-duration.js';
@@ -64,6 +64,7 @@ export class RunScope {
       status: reason instanceof RunTimeoutError ? 'timeout' : 'aborted',
       error: {
         name: reason instanceof Error ? reason.name : RunAbortedError.name,
+        kind: errorKindOf(reason, 'aborted'),
         message: redact(reason instanceof Error ? reason.message : String(reason)),
       },
     };
