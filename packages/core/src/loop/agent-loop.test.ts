@@ -176,6 +176,7 @@ describe('runAgentLoop: limits', () => {
     expect(result.status).toBe('failed');
     expect(result.error).toEqual({
       name: 'MaxIterationsError',
+      kind: 'limit',
       message:
         'The run reached its limit of 3 iterations (maxIterations) without an answer. Raise maxIterations or split the task.',
     });
