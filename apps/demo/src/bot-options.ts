@@ -1,5 +1,5 @@
 import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_MAX_ITERATIONS } from '@bots/core';
-import { modelForms } from '@bots/providers';
+import { DEFAULT_PROVIDER, modelForm, modelForms, providerNamed } from '@bots/providers';
 import { modelString, oneOf, seconds, wholeNumber } from './flag-values.js';
 import { flag, value } from './option-table.js';
 
@@ -8,15 +8,19 @@ export const DEFAULT_TIMEOUT_SECONDS = 600;
 /** The time limit of one model call when `--request-timeout` is not given: 3 minutes. */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 180;
 
+/** The valid model forms of the providers' registry, as one phrase: `a, b, c or d`. */
+export const MODEL_FORMS_PHRASE = modelForms()
+  .join(', ')
+  .replace(/, (?=[^,]*$)/, ' or ');
+
+const defaultProvider = providerNamed(DEFAULT_PROVIDER);
+
 /** `-m, --model <provider/name>`. */
 export const MODEL_OPTION = value({
   argument: '<provider/name>',
   short: 'm',
-  description: `the model: ${modelForms()
-    .join(', ')
-    .replace(/, (?=[^,]*$)/, ' or ')}`,
-  defaultLabel:
-    'BOTS_MODEL, else azure-openai/<deployment> from OPEN_AI_DEPLOYMENT_NAME or AZURE_OPENAI_DEPLOYMENT_NAME',
+  description: `the model: ${MODEL_FORMS_PHRASE}`,
+  defaultLabel: `BOTS_MODEL, else ${modelForm(defaultProvider)} from ${defaultProvider.defaultNameVariables.join(' or ')}`,
   parse: modelString,
 });
 

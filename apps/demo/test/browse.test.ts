@@ -1,6 +1,6 @@
 import { chromiumAvailability, dockerAvailability, testWhen } from '@bots/test-kit';
 import { describe, expect, test } from 'vitest';
-import { hostsInTask } from '../src/commands/browse.js';
+import { hostsInTask } from '../src/browse-hosts.js';
 import { dockerContainersWithLabel } from '../src/docker-probe.js';
 import { cleanEnv, runCli } from './helpers.js';
 

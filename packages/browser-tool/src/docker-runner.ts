@@ -49,8 +49,10 @@ export async function runInDocker(context: RunContext): Promise<RunExit> {
       `BOTS_HOST_CHANNEL=${CHANNEL_MOUNT}`,
       `BOTS_MODEL=${model.provider}/${model.name}`,
       // How the host reaches the model (plain data, no secret): the container's model says so.
+      // Without the name of the variable a key came from: the container holds no credential, and
+      // no credential variable's name is in its environment either.
       ...(context.model.connection
-        ? [`BOTS_CONNECTION=${JSON.stringify(context.model.connection)}`]
+        ? [`BOTS_CONNECTION=${JSON.stringify({ ...context.model.connection, keyFrom: undefined })}`]
         : []),
       ...(options.temperature === undefined
         ? []

@@ -2,13 +2,13 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import {
   createServer,
   request as httpRequest,
-  type IncomingHttpHeaders,
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { canonicalHost } from './address-kind.js';
+import { endToEnd } from './forwarded-headers.js';
 import {
   formatTarget,
   type HostRule,
@@ -16,6 +16,7 @@ import {
   judgeTarget,
   type Target,
 } from './host-rule.js';
+import { refusalPage } from './refusal-page.js';
 
 /** A request of the browser that the host rule refused. */
 export interface RefusedRequest {
@@ -62,35 +63,6 @@ export interface NetworkGuard {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'proxy-authenticate',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-function endToEnd(rawHeaders: string[], headers: IncomingHttpHeaders): string[] {
-  const listed = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
-  );
-  const kept: string[] = [];
-  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-    const name = rawHeaders[index] ?? '';
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || listed.has(lower)) continue;
-    kept.push(name, rawHeaders[index + 1] ?? '');
-  }
-  return kept;
-}
-
 /** `host:port` of a CONNECT request, or of an absolute URL, canonicalised; undefined if invalid. */
 function targetOf(authority: string, defaultPort: number): Target | undefined {
   let url: URL;
@@ -107,11 +79,6 @@ function targetOf(authority: string, defaultPort: number): Target | undefined {
 async function systemLookup(name: string): Promise<string[]> {
   const results = await dnsLookup(name, { all: true, verbatim: true });
   return results.map((result) => result.address);
-}
-
-function refusalPage(reason: string): string {
-  const text = reason.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
-  return `<!doctype html><title>Refused by the browser's host rule</title><h1>Refused by the browser's host rule</h1><p>${text}</p>`;
 }
 
 /**

@@ -5,7 +5,6 @@ import {
   type BrowserTaskResult,
   ensureBrowserImage,
   hostsNamedIn,
-  parseHostRule,
   runBrowserTask,
 } from '@bots/browser-tool';
 import {
@@ -23,6 +22,7 @@ import {
   REQUEST_TIMEOUT_OPTION,
   TIMEOUT_OPTION,
 } from '../bot-options.js';
+import { hostEntry, hostsInTask } from '../browse-hosts.js';
 import { chooseBrowserRunner, chromiumPath } from '../browser-choice.js';
 import { cliResult } from '../cli-wording.js';
 import { type CommandContext, EXIT } from '../command-context.js';
@@ -45,19 +45,6 @@ import { requestLogSummary } from './demo.js';
 
 /** The deployment name the offline run asks the emulator for (any name is served). */
 const OFFLINE_MODEL = 'azure-openai/gpt-4o-mini';
-
-/** One entry of the browser's host rule: `example.com`, `*.example.com`, `host:port`, `*`. */
-function hostEntry(raw: string, flagName: string): string {
-  const host = raw.trim();
-  try {
-    parseHostRule([host], flagName);
-  } catch (error) {
-    throw new ConfigurationError(
-      `${flagName} takes a host name such as example.com, host:port (127.0.0.1:8080 for one service of this machine) or * (any public host), but got ${JSON.stringify(raw)}: ${(error as Error).message}`,
-    );
-  }
-  return host;
-}
 
 const spec = {
   name: 'browse',
@@ -115,20 +102,6 @@ const spec = {
     'bots browse "What is the newest release on https://github.com/nodejs/node/releases ?" --model azure-openai/gpt-4o --timeout 300',
   ],
 } as const satisfies CommandSpec;
-
-/** Host names of the http(s) URLs in a task, which the browser may then resolve. */
-export function hostsInTask(task: string): string[] {
-  const hosts = new Set<string>();
-  for (const match of task.matchAll(/https?:\/\/[^\s"'<>)]+/g)) {
-    try {
-      const host = new URL(match[0]).hostname;
-      if (host && host !== '127.0.0.1' && host !== 'localhost') hosts.add(host);
-    } catch {
-      // not a URL after all
-    }
-  }
-  return [...hosts];
-}
 
 /** The image, built when missing, with a short log on stderr. Returns its tag. */
 async function prepareBrowserImage(context: CommandContext): Promise<string> {

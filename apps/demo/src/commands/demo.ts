@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ReadingBot } from '@bots/core';
 import { FakeEnvironment } from '@bots/core/testing';
 import { type Emulator, isModelEndpointKind, startEmulator } from '@bots/emulator';
-import { BOT_OPTIONS } from '../bot-options.js';
+import { BOT_OPTIONS, MODEL_FORMS_PHRASE } from '../bot-options.js';
 import { type CommandContext, EXIT } from '../command-context.js';
 import type { Command, CommandSpec } from '../command-spec.js';
 import { DEMO_QUESTION, demoScript } from '../demo-script.js';
@@ -28,8 +28,7 @@ const spec = {
     ...BOT_OPTIONS,
     model: {
       ...BOT_OPTIONS.model,
-      description:
-        'ask a real model the same question instead of the scripted replies: azure-openai/<deployment>, anthropic/<deployment>, openai/<model> or ollama-local/<model>',
+      description: `ask a real model the same question instead of the scripted replies: ${MODEL_FORMS_PHRASE}`,
       defaultLabel: 'none: offline, scripted replies',
     },
   },

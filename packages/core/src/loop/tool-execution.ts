@@ -1,31 +1,18 @@
-import type { TokenProvider } from '@bots/auth';
-import type { ChatModel } from '@bots/providers';
 import type { Environment } from '../environment.js';
 import { childController, raceSignal } from './abort.js';
-import type { Step } from './bot-result.js';
 import type { ExecutionOutcome } from './execution-outcome.js';
-import type { IterationBudget } from './iteration-budget.js';
 import { messageOf } from './run-failure.js';
 import type { BotTool, ToolContext, ToolResult } from './tool.js';
 
-/** What a tool call gets from the run, besides its input. */
-export interface ToolRunContext {
+/**
+ * What a tool call gets from the run, besides its input: the {@link ToolContext} a tool sees, with
+ * the run's signal (the tool's own is made from it) and the sandbox created on demand.
+ */
+export interface ToolRunContext extends Omit<ToolContext, 'signal' | 'environment'> {
   /** The run's signal. */
   runSignal: AbortSignal;
   /** The run's sandbox, created and started on demand. */
   getEnvironment: () => Promise<Environment>;
-  /** The run's chat model. */
-  model: ChatModel;
-  /** The run's iteration budget. */
-  budget: IterationBudget;
-  /** The run's per-command timeout, in milliseconds. */
-  commandTimeoutMs: number;
-  /** The bot's token provider, if it has one. */
-  tokenProvider: TokenProvider | undefined;
-  /** Depth of the calling run. */
-  depth: number;
-  /** Reports a step of a nested run. */
-  onStep: (step: Step) => void;
 }
 
 /** The tool a command calls: the one named by the command's first word, if any. */
