@@ -49,10 +49,12 @@ export async function runInDocker(context: RunContext): Promise<RunExit> {
       `BOTS_HOST_CHANNEL=${CHANNEL_MOUNT}`,
       `BOTS_MODEL=${model.provider}/${model.name}`,
       // How the host reaches the model (plain data, no secret): the container's model says so.
-      // Without the name of the variable a key came from: the container holds no credential, and
-      // no credential variable's name is in its environment either.
+      // Without where a key came from (`keyFrom`, and `client`, which names the variable): the
+      // container holds no credential, and no credential variable's name is in its env either.
       ...(context.model.connection
-        ? [`BOTS_CONNECTION=${JSON.stringify({ ...context.model.connection, keyFrom: undefined })}`]
+        ? [
+            `BOTS_CONNECTION=${JSON.stringify({ ...context.model.connection, keyFrom: undefined, client: undefined })}`,
+          ]
         : []),
       ...(options.temperature === undefined
         ? []
