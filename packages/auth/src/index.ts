@@ -8,7 +8,6 @@ export {
 export {
   assertBearerTransport,
   assertSecretTransport,
-  isLoopbackHost,
   type SecretTransportCheck,
 } from './bearer-transport.js';
 export { credentialForMethod } from './credential-for-method.js';
@@ -39,7 +38,7 @@ export {
   MAX_TIMER_MS,
   type NumberCheck,
 } from './option-checks.js';
-export { redact, redactForModel, redactValue, registerSecret } from './redact.js';
+export { redact, redactForModel, registerSecret } from './redact.js';
 export {
   AI_FOUNDRY_SCOPE,
   COGNITIVE_SERVICES_SCOPE,

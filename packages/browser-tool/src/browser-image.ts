@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotsError, type ErrorKind } from '@bots/auth';
-import { type DockerClient, defaultDocker, followImageBuild, hasImage } from '@bots/core';
+import { type DockerClient, defaultDocker, followImageBuild, hasImage } from '@bots/core/docker';
 import type Docker from 'dockerode';
 
 /** Repository of the browser image; the tag is derived from its build context. */

@@ -14,7 +14,8 @@ import {
   redact,
   type TokenProviderLike,
 } from '@bots/auth';
-import type { BotResult, DockerClient, Step } from '@bots/core';
+import type { BotResult, Step } from '@bots/core';
+import type { DockerClient } from '@bots/core/docker';
 import type { ChatModel } from '@bots/providers';
 import { type HostRule, parseHostRule } from './host-rule.js';
 import type { RefusedRequest } from './network-guard.js';

@@ -1,6 +1,11 @@
 import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
-import { defaultDocker, registerCleanup, removeContainer, removeContainerNow } from '@bots/core';
+import {
+  defaultDocker,
+  registerCleanup,
+  removeContainer,
+  removeContainerNow,
+} from '@bots/core/docker';
 import type Docker from 'dockerode';
 import { CHANNEL_MOUNT } from './agent/host-channel-protocol.js';
 import { LineSplitter } from './agent-output.js';

@@ -1,12 +1,6 @@
 export { type AddressKind, addressKind, canonicalHost } from './address-kind.js';
 export { containerTokenProvider, TOKEN_SECRET_HEADER } from './agent/container-token-provider.js';
 export {
-  type AgentStepLine,
-  FINAL_RESULT_MARKER,
-  parseFinalResult,
-  STEP_LINE_PREFIX,
-} from './agent-output.js';
-export {
   BROWSER_IMAGE_REPOSITORY,
   BrowserImageError,
   type BrowserImageOptions,
@@ -22,7 +16,7 @@ export {
   hostsNamedIn,
   parseHostRule,
 } from './host-rule.js';
-export { BASE_CHROMIUM_FLAGS, chromiumFlags, networkGuardFlags } from './launch-flags.js';
+export { networkGuardFlags } from './launch-flags.js';
 export {
   type NetworkGuard,
   type NetworkGuardOptions,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigurationError } from '@bots/auth';
-import { type DockerClient, defaultDocker } from '@bots/core';
+import { type DockerClient, defaultDocker } from '@bots/core/docker';
 import type Docker from 'dockerode';
 import type { BrowserRunner, BrowserRunnerChoice, Env } from './browser-task-options.js';
 

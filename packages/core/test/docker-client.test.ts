@@ -2,7 +2,7 @@
 // a real dockerode client must fit it, and have every member it names.
 import Docker from 'dockerode';
 import { expect, test } from 'vitest';
-import type { DockerClient } from '../src/index.js';
+import type { DockerClient } from '../src/docker/index.js';
 
 const members = [
   'modem',

@@ -1,4 +1,4 @@
-export { AI_FOUNDRY_AUDIENCE, COGNITIVE_SERVICES_AUDIENCE, scopeToAudience } from './audience.js';
+export { AI_FOUNDRY_AUDIENCE, COGNITIVE_SERVICES_AUDIENCE } from './audience.js';
 export type { AuthSummary } from './auth-summary.js';
 export type { Emulator, EmulatorUrls } from './emulator.js';
 export {
@@ -14,7 +14,6 @@ export {
   type ModelEndpointKind,
 } from './endpoint-kind.js';
 export type { Fault, InjectedFault, InjectFaultOptions } from './fault.js';
-export { IDENTITY_API_VERSION } from './identity-endpoint.js';
 export type { IssuedToken, IssueTokenOptions, TokenVerification } from './issued-token.js';
 export type {
   ModelMessage,
@@ -29,7 +28,6 @@ export type {
 } from './model-script.js';
 export type { RecordedRequest } from './recorded-request.js';
 export { RequestLog } from './request-log.js';
-export { IDENTITY_PATH, JWKS_PATH } from './routes.js';
 export { DEFAULT_REPLY_TEXT } from './script-runner.js';
 export { DEFAULT_CLIENT_ID, DEFAULT_TENANT_ID, startEmulator } from './start-emulator.js';
 export type { TokenClaims } from './token-claims.js';

@@ -15,20 +15,13 @@ export {
 } from './chat-model-options.js';
 export { connect } from './connect.js';
 export {
-  type ConnectionFailure,
-  connectionFailureOf,
-  hostAndPort,
-} from './connection-failure.js';
-export {
   type ConnectionPlan,
   type PlanConnectionOptions,
   planConnection,
-  tokenScopeFor,
 } from './connection-plan.js';
 export { createChatModel } from './create-chat-model.js';
 export {
   type EnvValue,
-  nearMissHint,
   type ReadEnvSettingOptions,
   readEnvSetting,
   type WarningListener,
@@ -39,7 +32,6 @@ export {
   type EnvironmentVariable,
   environmentVariables,
   environmentVariablesOf,
-  renderEnvironmentTable,
 } from './environment-variables.js';
 export {
   InvalidModelError,
@@ -51,7 +43,6 @@ export {
 } from './errors.js';
 export { type ModelConnection, ResolvedConnection } from './model-connection.js';
 export {
-  isProviderName,
   MODEL_STRING_FORMS,
   type ParsedModel,
   PROVIDER_NAMES,
@@ -71,7 +62,6 @@ export {
   builtInProviders,
   DEFAULT_PROVIDER,
   findProvider,
-  modelForm,
   modelForms,
   type ProviderRegistry,
   providerNamed,
@@ -79,12 +69,10 @@ export {
 } from './provider-registry.js';
 export {
   type AzureOpenAIApi,
-  isAzureV1Endpoint,
   modelStringFromEnv,
   type ProviderSettings,
   type ResolveSettingsOptions,
   resolveProviderSettings,
-  resolveWireApi,
   WIRE_APIS,
   type WireApi,
 } from './provider-settings.js';
@@ -99,7 +87,6 @@ export {
   type RetryInfo,
 } from './retry-policy.js';
 export {
-  acceptsTokenProvider,
   renderSelectionTable,
   type SelectionInput,
   type SelectionRow,
@@ -111,7 +98,6 @@ export {
 export {
   type ResolveScopeOptions,
   resolveScope,
-  scopeNotInferred,
   type TokenProviderForProviderOptions,
   tokenProviderForProvider,
 } from './token-scope.js';

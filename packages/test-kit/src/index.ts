@@ -3,6 +3,7 @@ export { bubblewrapAvailability } from './bubblewrap-availability.js';
 export { CHROMIUM, chromiumAvailability } from './chromium-availability.js';
 export { describeWhen, inCI, testWhen } from './describe-when.js';
 export { dockerAvailability } from './docker-availability.js';
+export { entrySource, exportedSubpaths, typeOnlyExports } from './public-api.js';
 export { noteSkipReason } from './skip-notice.js';
 export {
   NOBODY,

@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@bots/auth';
 import { validateTools } from '../loop/agent-loop.js';
-import { DEFAULT_MAX_OUTPUT_CHARS } from '../loop/cap-output.js';
+import { DEFAULT_MAX_OUTPUT_CHARS } from '../loop/cap-for-model.js';
 import { checkBotOptions, optionNamesWithout, promptOption } from './bot-options.js';
 import { DEFAULT_SUB_BOT_PROMPT, delegateTool } from './delegate-tool.js';
 import { MicroBot, type MicroBotOptions } from './micro-bot.js';

@@ -1,4 +1,4 @@
-export { AGENT_BOSS_PROMPT, AgentBoss, type AgentBossOptions } from './agent-boss.js';
+export { AgentBoss, type AgentBossOptions } from './agent-boss.js';
 export {
   createDefaultEnvironment,
   type DefaultEnvironmentOptions,

@@ -18,7 +18,7 @@ import {
   validateTools,
 } from '../loop/agent-loop.js';
 import type { BotResult } from '../loop/bot-result.js';
-import { DEFAULT_MAX_OUTPUT_CHARS } from '../loop/cap-output.js';
+import { DEFAULT_MAX_OUTPUT_CHARS } from '../loop/cap-for-model.js';
 import { buildSystemPrompt } from '../loop/system-prompt.js';
 import type { BotTool } from '../loop/tool.js';
 import { checkBotOptions, MICRO_BOT_OPTION_NAMES } from './bot-options.js';

@@ -1,7 +1,7 @@
 import { errorKindOf, redact, redactForModel } from '@bots/auth';
 import type { ChatMessage, ChatModel, ChatUsage } from '@bots/providers';
 import type { BotError, BotResult, Step } from './bot-result.js';
-import { capOutput } from './cap-output.js';
+import { capForModel } from './cap-for-model.js';
 import { runCommand } from './command-execution.js';
 import { MaxIterationsError, ModelFormatError } from './errors.js';
 import { feedbackMessage } from './feedback-message.js';
@@ -110,7 +110,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
           thoughts: '',
           command: '',
           problem: redactForModel(parsed.problem),
-          reply: capOutput(redactForModel(text), 2_000).text,
+          reply: capForModel(redactForModel(text), 2_000).text,
           modelDurationMs,
           usage: stepUsage,
         });
@@ -164,7 +164,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
             runSignal,
             settings.commandTimeoutMs,
           );
-      const capped = capOutput(
+      const capped = capForModel(
         redactForModel(preCap(outcome.output, settings.maxOutputChars)),
         settings.maxOutputChars,
       );
@@ -208,7 +208,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
 
 /** Keeps redaction cheap on huge output: cut to a generous size first (head and tail kept). */
 function preCap(output: string, maxChars: number): string {
-  return output.length > maxChars * 4 ? capOutput(output, maxChars * 4).text : output;
+  return output.length > maxChars * 4 ? capForModel(output, maxChars * 4).text : output;
 }
 
 function addUsage(total: ChatUsage, add: ChatUsage): void {

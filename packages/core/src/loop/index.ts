@@ -6,16 +6,14 @@
 export type { CommandResult, Environment, ExecuteOptions, Mount } from '../environment.js';
 export {
   type AgentLoopOptions,
-  BOT_RUN_OPTION_NAMES,
   type BotRunOptions,
-  checkRunOptions,
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_MAX_FORMAT_CORRECTIONS,
   DEFAULT_MAX_ITERATIONS,
   runAgentLoop,
 } from './agent-loop.js';
 export type { BotError, BotResult, RunStatus, Step, StepKind } from './bot-result.js';
-export { DEFAULT_MAX_OUTPUT_CHARS } from './cap-output.js';
+export { DEFAULT_MAX_OUTPUT_CHARS } from './cap-for-model.js';
 export {
   MaxIterationsError,
   ModelCallError,
@@ -31,6 +29,5 @@ export {
   parseReply,
   REPLY_SHAPE,
 } from './protocol.js';
-export { buildSystemPrompt, type SystemPromptOptions, sandboxPathOf } from './system-prompt.js';
+export { buildSystemPrompt, type SystemPromptOptions } from './system-prompt.js';
 export { type BotTool, type ToolContext, type ToolResult, unquote } from './tool.js';
-export { validateTools } from './validate-tools.js';

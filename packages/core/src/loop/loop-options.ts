@@ -11,7 +11,7 @@ import {
 import type { ChatModel } from '@bots/providers';
 import type { Environment } from '../environment.js';
 import type { Step } from './bot-result.js';
-import { DEFAULT_MAX_OUTPUT_CHARS } from './cap-output.js';
+import { DEFAULT_MAX_OUTPUT_CHARS } from './cap-for-model.js';
 import { IterationBudget } from './iteration-budget.js';
 import type { BotTool } from './tool.js';
 import { validateTools } from './validate-tools.js';

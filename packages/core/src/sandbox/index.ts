@@ -1,26 +1,10 @@
-export { capOutput, cutMarker, DEFAULT_OUTPUT_LIMIT, OutputCapper } from './cap-output.js';
-export { type CgroupLimits, createSandboxCgroup, type SandboxCgroup } from './cgroup.js';
-export { type CleanupEntry, cleanupRegistryState, registerCleanup } from './cleanup-registry.js';
-export type { DockerClient } from './docker-client.js';
-export {
-  type ContainerRemovalOptions,
-  type RemovableContainer,
-  removeContainer,
-  removeContainerNow,
-} from './docker-container-removal.js';
+// The sandboxes as users meet them, re-exported by the package's main entry. The bots load this
+// module lazily (src/bots/default-environment.ts), so that importing them does not load dockerode.
+// What other packages need to run containers of their own is in src/docker/index.ts.
+export { DEFAULT_OUTPUT_LIMIT } from './cap-output.js';
 export { DockerEnvironment, type DockerEnvironmentOptions } from './docker-environment.js';
-export {
-  type BuildImageOptions,
-  buildImage,
-  buildNetworkMode,
-  defaultDocker,
-  followImageBuild,
-  hasImage,
-  plainText,
-} from './docker-images.js';
 export { SandboxError } from './errors.js';
 export { LocalEnvironment, type LocalEnvironmentOptions } from './local-environment.js';
-export { type ResolvedMount, resolveMounts, SANDBOX_WORKDIR } from './mounts.js';
 export {
   buildSandboxImage,
   ensureSandboxImage,
@@ -29,9 +13,3 @@ export {
   SANDBOX_IMAGE_REPOSITORY,
   type SandboxImageOptions,
 } from './sandbox-image.js';
-export {
-  type RunOptions,
-  type ShellProcess,
-  ShellSession,
-  type ShellSessionOptions,
-} from './shell-session.js';

@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CommandResult, Environment, ExecuteOptions, Mount } from '../environment.js';
-import { capOutput } from '../loop/cap-output.js';
+import { capForModel } from '../loop/cap-for-model.js';
 
 /** Options of `FakeEnvironment`. */
 export interface FakeEnvironmentOptions {
@@ -139,7 +139,7 @@ export class FakeEnvironment implements Environment {
         const capped =
           this.#options.maxOutputChars === undefined
             ? { text: output, truncated: false }
-            : capOutput(output, this.#options.maxOutputChars);
+            : capForModel(output, this.#options.maxOutputChars);
         resolve({
           exitCode: timedOut ? 124 : (code ?? (killSignal ? 137 : 1)),
           output: capped.text,

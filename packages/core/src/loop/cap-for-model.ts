@@ -21,7 +21,7 @@ const EARLIER_MARKERS = new RegExp(EARLIER_MARKER.source, 'g');
  * so the model sees one marker style whoever cut. When the cut removes a marker of an earlier cap
  * (the sandbox's own), the characters that marker stood for are counted in N. Pure.
  */
-export function capOutput(text: string, maxChars: number = DEFAULT_MAX_OUTPUT_CHARS): CappedText {
+export function capForModel(text: string, maxChars: number = DEFAULT_MAX_OUTPUT_CHARS): CappedText {
   if (text.length <= maxChars) return { text, truncated: false };
   // The sandbox's capper keeps `limit` characters plus the marker: leave room for the longest
   // marker this text can get, so the result stays within maxChars.
