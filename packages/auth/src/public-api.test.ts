@@ -20,6 +20,7 @@ test('@bots/auth: runtime names', () => {
       "BotsError",
       "COGNITIVE_SERVICES_SCOPE",
       "ConfigurationError",
+      "ERROR_KINDS",
       "MAX_TIMER_MS",
       "MissingDependencyError",
       "SCOPE_VARIABLE",
@@ -40,7 +41,11 @@ test('@bots/auth: runtime names', () => {
       "checkString",
       "credentialForMethod",
       "describeValue",
+      "errorKindOf",
+      "isErrorKind",
+      "jwtExpiresOn",
       "loadIdentity",
+      "readJwtClaims",
       "readVariable",
       "redact",
       "redactForModel",
@@ -63,7 +68,9 @@ test('@bots/auth: type-only names', () => {
       "CredentialClass",
       "DurationCheck",
       "Env",
+      "ErrorKind",
       "IdentityModule",
+      "JwtClaims",
       "ModuleImporter",
       "NumberCheck",
       "SecretTransportCheck",
@@ -73,6 +80,7 @@ test('@bots/auth: type-only names', () => {
       "TokenProvider",
       "TokenProviderFromEnvOptions",
       "TokenProviderLike",
+      "TokenRequestOptions",
     ]
   `);
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigurationError } from '@bots/auth';
-import { type DockerClient, defaultDocker } from '@bots/core/docker';
+import { type DockerClient, defaultDocker, settleWithin } from '@bots/core/docker';
 import type Docker from 'dockerode';
 import type { BrowserRunner, BrowserRunnerChoice, Env } from './browser-task-options.js';
 
@@ -49,25 +49,6 @@ function dockerLabel(docker: Docker): string {
   return process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock';
 }
 
-function within<T>(promise: Promise<T>, milliseconds: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no answer within ${milliseconds} ms`)),
-      milliseconds,
-    );
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
 /** Whether a Docker engine answers, with its version and where, or why not. */
 export async function probeDockerEngine(
   docker: DockerClient | undefined,
@@ -86,7 +67,7 @@ export async function probeDockerEngine(
   }
   const where = dockerLabel(client);
   try {
-    await within(client.ping(), timeoutMs);
+    await settleWithin(client.ping(), timeoutMs);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return {
@@ -96,7 +77,7 @@ export async function probeDockerEngine(
   }
   let version: string | undefined;
   try {
-    version = (await within(client.version(), timeoutMs)).Version;
+    version = (await settleWithin(client.version(), timeoutMs)).Version;
   } catch {
     // the version is decoration
   }

@@ -100,6 +100,7 @@ test('@bots/core/docker: runtime names', () => {
       "registerCleanup",
       "removeContainer",
       "removeContainerNow",
+      "settleWithin",
     ]
   `);
 });

@@ -62,6 +62,7 @@ export {
   builtInProviders,
   DEFAULT_PROVIDER,
   findProvider,
+  modelForm,
   modelForms,
   type ProviderRegistry,
   providerNamed,

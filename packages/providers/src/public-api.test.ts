@@ -37,6 +37,7 @@ test('@bots/providers: runtime names', () => {
       "environmentVariables",
       "environmentVariablesOf",
       "findProvider",
+      "modelForm",
       "modelForms",
       "modelStringFromEnv",
       "ollamaLocal",

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@bots/auth';
 import type { Environment, Mount } from '../environment.js';
+import { settleWithin } from '../sandbox/settle-within.js';
 import { sandboxOptionsFor } from './sandbox-options.js';
 
 /** Which sandbox to create: `auto` is Docker when an engine answers, else `local` (bubblewrap). */
@@ -74,28 +75,11 @@ async function dockerAnswers(sandbox: SandboxModule, client: unknown): Promise<b
   try {
     // The engine the sandbox would use: the client given in sandboxOptions, else DOCKER_HOST's.
     if (probe)
-      return await withTimeout(probe(given ? { docker: given } : {}), DOCKER_PROBE_TIMEOUT_MS);
+      return await settleWithin(probe(given ? { docker: given } : {}), DOCKER_PROBE_TIMEOUT_MS);
     const docker = given ?? new (await import('dockerode')).default();
-    await withTimeout(docker.ping(), DOCKER_PROBE_TIMEOUT_MS);
+    await settleWithin(docker.ping(), DOCKER_PROBE_TIMEOUT_MS);
     return true;
   } catch {
     return false;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, milliseconds: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out')), milliseconds);
-    timer.unref?.();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
