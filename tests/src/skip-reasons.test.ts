@@ -1,11 +1,11 @@
 // scripts/vitest-skip-reasons.ts, as every package's vitest.config.ts uses it: a run with skipped
 // tests ends with why they were skipped, each reason once, not only a count.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test } from 'vitest';
+import { expect, onTestFinished, test } from 'vitest';
 import { repoRoot } from './scratch-project.js';
 
 test('a run with skipped tests prints each reason once, with how many it skipped', async () => {
@@ -27,7 +27,9 @@ test('a run with skipped tests prints each reason once, with how many it skipped
 });
 
 test('scripts/summarize-tests.mjs gathers the reasons of every package of an npm test log', async () => {
-  const log = join(mkdtempSync(join(tmpdir(), 'bots-summary-')), 'test.log');
+  const folder = mkdtempSync(join(tmpdir(), 'bots-summary-'));
+  onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+  const log = join(folder, 'test.log');
   writeFileSync(
     log,
     [

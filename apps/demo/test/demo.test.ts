@@ -1,8 +1,8 @@
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bubblewrapAvailability, dockerAvailability, testWhen } from '@bots/test-kit';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { cleanEnv, containersOf, dockerAnswers, runCli, sandboxContainerCount } from './helpers.js';
 
 const docker = await dockerAnswers();
@@ -66,6 +66,7 @@ describe('bots demo (offline: emulator, managed identity, scripted replies)', ()
   test('with neither Docker nor bubblewrap it still works, unsandboxed, and says so loudly', async () => {
     // A PATH with the programs the demo's commands need, but no bwrap; DOCKER_HOST pointing nowhere.
     const bin = mkdtempSync(join(tmpdir(), 'bots-demo-path-'));
+    onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
     for (const program of ['bash', 'sh', 'ls', 'grep', 'cat', 'env', 'mkdir', 'rm', 'dirname']) {
       symlinkSync(`/usr/bin/${program}`, join(bin, program));
     }

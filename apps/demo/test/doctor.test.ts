@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { useEmulator } from '@bots/emulator/testing';
 import { dockerAvailability, testWhen } from '@bots/test-kit';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { BIN, cleanEnv, runCli } from './helpers.js';
 
 const docker = await dockerAvailability();
@@ -38,6 +38,7 @@ function installedChainOrder(): string[] {
 /** A PATH with `sh` and an `az` that says "az login" (as a logged-out Azure CLI does), nothing else. */
 function loggedOutPath(): string {
   const bin = mkdtempSync(join(tmpdir(), 'bots-doctor-path-'));
+  onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
   symlinkSync('/bin/sh', join(bin, 'sh'));
   writeFileSync(
     join(bin, 'az'),
@@ -185,7 +186,9 @@ describe('bots doctor: endpoint reachability names the cause and host:port', () 
 
 describe('bots doctor: which browser bots browse would use, and why', () => {
   test("no Docker engine: this host's Chromium, saying that no engine answers", async () => {
-    const chromium = join(mkdtempSync(join(tmpdir(), 'bots-doctor-chromium-')), 'chromium');
+    const folder = mkdtempSync(join(tmpdir(), 'bots-doctor-chromium-'));
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+    const chromium = join(folder, 'chromium');
     writeFileSync(chromium, '#!/bin/sh\n');
     chmodSync(chromium, 0o755);
     const run = await runCli(['doctor'], {
