@@ -4,6 +4,7 @@ import { SkipReasonsReporter } from '../../scripts/vitest-skip-reasons.js';
 export default defineConfig({
   test: {
     reporters: ['default', new SkipReasonsReporter()],
+    setupFiles: ['@bots/test-kit/loopback-guard-setup'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
