@@ -8,7 +8,7 @@ import { entrySource, exportedSubpaths, typeOnlyExports } from '../src/public-ap
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 
 test('every entry point of the exports map has its snapshots here', () => {
-  expect(exportedSubpaths(packageDirectory)).toEqual(['.']);
+  expect(exportedSubpaths(packageDirectory)).toEqual(['.', './loopback-guard-setup']);
 });
 
 test('@bots/test-kit: runtime names', () => {
@@ -16,18 +16,24 @@ test('@bots/test-kit: runtime names', () => {
     [
       "AVAILABLE",
       "CHROMIUM",
+      "LOOPBACK_GUARD_IMPORT",
       "NOBODY",
       "RUNNING_AS_ROOT",
       "allOf",
       "anyOf",
       "bubblewrapAvailability",
       "chromiumAvailability",
+      "clearRefusedConnections",
       "describeWhen",
       "dockerAvailability",
       "entrySource",
       "exportedSubpaths",
       "inCI",
+      "installLoopbackGuard",
+      "isLoopbackTarget",
       "noteSkipReason",
+      "refusedConnections",
+      "runNode",
       "stageForUser",
       "testWhen",
       "typeOnlyExports",
@@ -41,6 +47,9 @@ test('@bots/test-kit: type-only names', () => {
   expect(typeOnlyExports(entrySource(packageDirectory, '.'), root)).toMatchInlineSnapshot(`
     [
       "Availability",
+      "NodeRun",
+      "RefusedConnection",
+      "RunNodeOptions",
       "StageOptions",
       "Staged",
       "UnixUser",
