@@ -171,6 +171,8 @@ function ipv6Bytes(address: string): Buffer {
   const missing = 8 - headGroups.length - tailGroups.length;
   const groups = [...headGroups, ...Array<string>(missing).fill('0'), ...tailGroups];
   const bytes = Buffer.alloc(16);
-  groups.forEach((group, index) => bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2));
+  for (const [index, group] of groups.entries()) {
+    bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2);
+  }
   return bytes;
 }
