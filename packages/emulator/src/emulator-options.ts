@@ -1,3 +1,4 @@
+import type { EmulatorApplication } from './authority/applications.js';
 import type { ModelScript } from './model-script.js';
 
 /** The API keys the emulated services accept. */
@@ -69,4 +70,14 @@ export interface EmulatorOptions {
    * cache is process-wide and keyed by resource, not by endpoint) still verifies.
    */
   uniqueSigningKey?: boolean;
+  /** Port of the https local Entra ID authority. Default 0: any free port. */
+  authorityPort?: number;
+  /**
+   * Applications (service principals) the authority knows, besides the default one
+   * (`DEFAULT_APPLICATION_ID`, with a generated secret, certificate and a federated credential
+   * trusting the emulator's service-account issuer). One with the default's client id replaces it.
+   */
+  applications?: readonly EmulatorApplication[];
+  /** Tenants the authority knows besides `tenantId` and the applications' tenants. */
+  tenants?: readonly string[];
 }

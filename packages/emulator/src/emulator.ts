@@ -1,4 +1,9 @@
 import type { JsonWebKey } from 'node:crypto';
+import type {
+  EmulatorApplicationCredentials,
+  EmulatorAuthority,
+  FederatedTokenFileOptions,
+} from './authority/authority.js';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from './fault.js';
 import type { IssuedToken, IssueTokenOptions, TokenVerification } from './issued-token.js';
@@ -48,8 +53,20 @@ export interface Emulator {
   readonly apiVersion: string;
   /** Every request received, secrets masked. */
   readonly requests: RequestLog;
-  /** Requests to the managed-identity endpoint since start (not reset by `requests.clear()`). */
+  /**
+   * Token requests since start, to the managed-identity endpoint and to the authority's token
+   * endpoint (not reset by `requests.clear()`; tell them apart in `requests` by `kind`).
+   */
   readonly tokenRequestCount: number;
+  /** The local Entra ID authority (https): its URL, CA file and default tenant. */
+  readonly authority: EmulatorAuthority;
+  /** The default application and its credentials (a secret and a certificate file). */
+  readonly application: EmulatorApplicationCredentials;
+  /**
+   * Writes a Kubernetes-style service-account token, signed by the emulator, to a file in its
+   * temporary folder and returns the path (`AZURE_FEDERATED_TOKEN_FILE`). Call again to rotate it.
+   */
+  writeFederatedTokenFile(options?: FederatedTokenFileOptions): string;
   /** The public key tokens are signed with, as a JWK. */
   readonly publicJwk: JsonWebKey;
   /** Replaces the model script and starts it from its first step; `undefined` for the default reply. */
@@ -70,6 +87,6 @@ export interface Emulator {
   issueToken(options: IssueTokenOptions): IssuedToken;
   /** Checks a token's signature, time window and revocation (not its audience). */
   verifyToken(token: string): TokenVerification;
-  /** Stops both listeners and destroys open connections. */
+  /** Stops every listener, destroys open connections and removes the temporary folder. */
   close(): Promise<void>;
 }

@@ -19,9 +19,10 @@ export type ModelEndpointKind =
 /**
  * What a recorded request was addressed to: a model endpoint, the managed-identity endpoint
  * (`identity`), the signing-key metadata (`metadata`, e.g. `/.well-known/jwks.json`), or a path
- * the emulator does not serve (`unknown`, answered with 404).
+ * the emulator does not serve (`unknown`, answered with 404), or the local Entra ID authority
+ * (`authority`, its own https listener).
  */
-export type EndpointKind = ModelEndpointKind | 'identity' | 'metadata' | 'unknown';
+export type EndpointKind = ModelEndpointKind | 'identity' | 'metadata' | 'unknown' | 'authority';
 
 /** Every model endpoint kind, in a stable order. */
 export const MODEL_ENDPOINT_KINDS: readonly ModelEndpointKind[] = [

@@ -15,6 +15,7 @@ export function errorFamilyOf(kind: EndpointKind, phase: 'gateway' | 'model'): E
     case 'azure-openai-v1':
     case 'metadata':
     case 'unknown':
+    case 'authority':
       return 'azure';
     case 'anthropic-foundry':
       return phase === 'gateway' ? 'azure' : 'anthropic';

@@ -1,5 +1,13 @@
 export { AI_FOUNDRY_AUDIENCE, COGNITIVE_SERVICES_AUDIENCE } from './audience.js';
 export type { AuthSummary } from './auth-summary.js';
+export type { EmulatorApplication, EmulatorFederatedCredential } from './authority/applications.js';
+export type {
+  EmulatorApplicationCredentials,
+  EmulatorAuthority,
+  FederatedTokenFileOptions,
+} from './authority/authority.js';
+export type { AuthorityRequestSummary } from './authority/authority-request-summary.js';
+export { DEFAULT_APPLICATION_ID } from './authority/start-authority.js';
 export type { Emulator, EmulatorUrls } from './emulator.js';
 export {
   DEFAULT_API_KEYS,

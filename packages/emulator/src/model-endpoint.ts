@@ -1,5 +1,6 @@
 import { applyFault } from './apply-fault.js';
 import { authenticateRequest } from './authenticate-request.js';
+import { claimsChallengeHeader } from './authority/claims-challenge.js';
 import type { EmulatorState } from './emulator-state.js';
 import { authErrorMessage, type ErrorFamily, errorBody, errorFamilyOf } from './error-bodies.js';
 import type { Exchange } from './exchange.js';
@@ -47,7 +48,11 @@ export async function handleModelRequest(
   exchange.entry.auth = auth.summary;
   if (auth.failure !== undefined) {
     const headers: Record<string, string> = {};
-    if (auth.summary.scheme === 'bearer' && auth.summary.jsonWebToken) {
+    const revokedAt = state.issuer.revokedAtSeconds;
+    if (auth.summary.reason === 'token revoked' && revokedAt !== undefined) {
+      // Continuous Access Evaluation: a revoked token gets a claims challenge, as Azure sends it.
+      headers['www-authenticate'] = claimsChallengeHeader(revokedAt);
+    } else if (auth.summary.scheme === 'bearer' && auth.summary.jsonWebToken) {
       headers['www-authenticate'] =
         `Bearer error="invalid_token", error_description="${auth.summary.reason ?? 'invalid token'}"`;
     }

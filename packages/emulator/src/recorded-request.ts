@@ -1,4 +1,5 @@
 import type { AuthSummary } from './auth-summary.js';
+import type { AuthorityRequestSummary } from './authority/authority-request-summary.js';
 import type { EndpointKind } from './endpoint-kind.js';
 import type { Fault } from './fault.js';
 import type { ModelMessage } from './model-script.js';
@@ -37,4 +38,6 @@ export interface RecordedRequest {
   errorMessage?: string;
   /** For the identity endpoint: the token issued. */
   issuedToken?: { tokenId: string; audience: string; clientId: string; expiresAt: number };
+  /** For the local authority: the grant, client, credential kind, outcome and reason. */
+  authority?: AuthorityRequestSummary;
 }

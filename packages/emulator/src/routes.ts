@@ -8,7 +8,7 @@ export type Route =
   | { action: 'ollama-root' | 'ollama-tags' | 'ollama-version'; kind: 'ollama'; method: 'GET' }
   | {
       action: 'model';
-      kind: Exclude<EndpointKind, 'identity' | 'metadata' | 'unknown'>;
+      kind: Exclude<EndpointKind, 'identity' | 'metadata' | 'unknown' | 'authority'>;
       method: 'POST';
       wire: ModelWire;
       /** The deployment in the path (Azure dated API). */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authPolicies } from './auth-policies.js';
+import type { AuthorityState } from './authority/authority-state.js';
+import { type RunningAuthority, startAuthority } from './authority/start-authority.js';
 import type { Emulator, EmulatorUrls } from './emulator.js';
 import { emulatorEnvironment, keyEnvironment } from './emulator-environment.js';
 import {
@@ -30,8 +32,9 @@ export const DEFAULT_CLIENT_ID = '00000000-c11e-4c1e-8c1e-000000000002';
 const processIdentityHeader = randomUUID();
 
 /**
- * Starts the emulator: a managed-identity endpoint and model endpoints on one loopback port, and
- * an Ollama stand-in on another. Close it with `close()`.
+ * Starts the emulator: a managed-identity endpoint and model endpoints on one loopback port, an
+ * Ollama stand-in on another, and a local Entra ID authority (https) on a third. Close it with
+ * `close()`.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
@@ -43,11 +46,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!(lifetime > 0)) {
     throw new RangeError(`tokenLifetimeSeconds must be positive, got ${lifetime}.`);
   }
+  const authorityPort = options.authorityPort ?? 0;
+  if (!Number.isInteger(authorityPort) || authorityPort < 0 || authorityPort > 65535) {
+    throw new RangeError(`authorityPort must be an integer from 0 to 65535, got ${authorityPort}.`);
+  }
+  const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
   const signingKey = options.uniqueSigningKey ? await createSigningKey() : await sharedSigningKey();
   const issuer = new TokenIssuer({
     signingKey,
     clock,
-    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+    tenantId,
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     defaultLifetimeSeconds: lifetime,
   });
@@ -65,15 +73,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     script: new ScriptRunner(options.script),
     urls: undefined as unknown as EmulatorUrls,
     counters: { sequence: 0, tokenRequests: 0 },
+    authority: undefined as unknown as AuthorityState,
   };
 
   const main = createServer(createRequestHandler(state, 'main'));
   const ollama = createServer(createRequestHandler(state, 'ollama'));
   await listen(main, options.port ?? 0, host);
+  let authority: RunningAuthority;
   try {
     await listen(ollama, options.ollamaPort ?? 0, host);
+    authority = await startAuthority(state, {
+      host,
+      port: authorityPort,
+      tenantId,
+      tenants: options.tenants,
+      applications: options.applications,
+    });
   } catch (error) {
-    await stop(main);
+    await Promise.all([stop(main), stop(ollama)]);
     throw error;
   }
   const base = origin(host, main);
@@ -104,6 +121,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get tokenRequestCount() {
       return state.counters.tokenRequests;
     },
+    authority: authority.authority,
+    application: authority.application,
+    writeFederatedTokenFile: (fileOptions) => authority.writeFederatedTokenFile(fileOptions),
     publicJwk: signingKey.publicJwk,
     setScript: (script) => state.script.set(script),
     inject: (fault, injectOptions) => state.faults.inject(fault, injectOptions),
@@ -113,7 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     issueToken: (issueOptions) => issuer.issue(issueOptions),
     verifyToken: (token) => issuer.verify(token),
     close: () => {
-      closing ??= Promise.all([stop(main), stop(ollama)]).then(() => undefined);
+      closing ??= Promise.all([stop(main), stop(ollama), authority.close()]).then(() => undefined);
       return closing;
     },
   };

@@ -26,4 +26,8 @@ export interface TokenClaims {
   ver: '1.0';
   /** Unique token id; the request log refers to tokens by it. */
   jti: string;
+  /** The application that asked (tokens from the local authority). */
+  azp?: string;
+  /** Client capabilities the client declared (`cp1` when it handles CAE challenges). */
+  xms_cc?: string[];
 }

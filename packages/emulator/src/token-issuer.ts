@@ -22,6 +22,12 @@ export interface TokenRequest {
   lifetimeSeconds?: number;
   notBeforeSeconds?: number;
   clientId?: string;
+  /** The tenant (`tid`, `iss`). Default: the issuer's. */
+  tenantId?: string;
+  /** Issue no earlier than this (epoch seconds): `iat` and `nbf` are at least it (a CAE `nbf` claim). */
+  issuedNoEarlierThan?: number;
+  /** Claims added as they are, e.g. `azp` or `xms_cc`. */
+  extraClaims?: Record<string, unknown>;
 }
 
 /** Issues and verifies the emulator's access tokens, and revokes them. */
@@ -29,6 +35,7 @@ export class TokenIssuer {
   readonly #settings: TokenIssuerSettings;
   readonly #outstanding = new Set<string>();
   readonly #revoked = new Set<string>();
+  #revokedAtSeconds: number | undefined;
 
   constructor(settings: TokenIssuerSettings) {
     this.#settings = { ...settings };
@@ -42,18 +49,29 @@ export class TokenIssuer {
   }
 
   get issuer(): string {
-    return `https://sts.windows.net/${this.#settings.tenantId}/`;
+    return this.issuerOf(this.#settings.tenantId);
+  }
+
+  /** The `iss` of tokens issued for a tenant. */
+  issuerOf(tenantId: string): string {
+    return `https://sts.windows.net/${tenantId}/`;
+  }
+
+  /** When `revokeIssued` last ran, epoch seconds (a CAE challenge's `nbf`); `undefined` before. */
+  get revokedAtSeconds(): number | undefined {
+    return this.#revokedAtSeconds;
   }
 
   issue(request: TokenRequest): IssuedToken {
-    const { signingKey, clock, tenantId, defaultLifetimeSeconds } = this.#settings;
-    const now = Math.floor(clock() / 1000);
+    const { signingKey, clock, defaultLifetimeSeconds } = this.#settings;
+    const tenantId = request.tenantId ?? this.#settings.tenantId;
+    const now = Math.max(Math.floor(clock() / 1000), request.issuedNoEarlierThan ?? 0);
     const lifetime = request.lifetimeSeconds ?? defaultLifetimeSeconds;
     const clientId = request.clientId ?? this.#settings.clientId;
     const objectId = deterministicGuid(`object:${tenantId}:${clientId}`);
     const claims: TokenClaims = {
       aud: scopeToAudience(request.audience),
-      iss: this.issuer,
+      iss: this.issuerOf(tenantId),
       iat: now,
       nbf: now + (request.notBeforeSeconds ?? 0),
       exp: now + lifetime,
@@ -65,6 +83,7 @@ export class TokenIssuer {
       idtyp: 'app',
       ver: '1.0',
       jti: randomUUID(),
+      ...request.extraClaims,
     };
     const token = signJsonWebToken(
       claims as unknown as Record<string, unknown>,
@@ -109,6 +128,7 @@ export class TokenIssuer {
   /** Revokes every token issued so far; returns how many. Tokens issued later are fine. */
   revokeIssued(): number {
     const count = this.#outstanding.size;
+    this.#revokedAtSeconds = Math.floor(this.#settings.clock() / 1000);
     for (const tokenId of this.#outstanding) this.#revoked.add(tokenId);
     this.#outstanding.clear();
     return count;

@@ -1,4 +1,9 @@
 import type { JsonWebKey } from 'node:crypto';
+import type {
+  EmulatorApplicationCredentials,
+  EmulatorAuthority,
+  FederatedTokenFileOptions,
+} from '../authority/authority.js';
 import type { Emulator, EmulatorUrls } from '../emulator.js';
 import type { EmulatorApiKeys } from '../emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from '../fault.js';
@@ -50,6 +55,15 @@ export class LiveEmulatorHandle implements EmulatorHandle {
   }
   get tokenRequestCount(): number {
     return this.emulator.tokenRequestCount;
+  }
+  get authority(): EmulatorAuthority {
+    return this.emulator.authority;
+  }
+  get application(): EmulatorApplicationCredentials {
+    return this.emulator.application;
+  }
+  writeFederatedTokenFile(options?: FederatedTokenFileOptions): string {
+    return this.emulator.writeFederatedTokenFile(options);
   }
   get publicJwk(): JsonWebKey {
     return this.emulator.publicJwk;

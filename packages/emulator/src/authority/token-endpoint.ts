@@ -1,0 +1,190 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { EmulatorState } from '../emulator-state.js';
+import type { Exchange } from '../exchange.js';
+import { decodeJsonWebToken } from '../json-web-token.js';
+import { fingerprint } from '../secret-masking.js';
+import type { RegisteredApplication } from './applications.js';
+import { type AuthorityError, authorityErrorBody, authorityErrors } from './authority-errors.js';
+import type { AuthorityRequestSummary } from './authority-request-summary.js';
+import { findApplication } from './authority-state.js';
+import { type ClaimsRequest, parseClaimsRequest } from './claims-challenge.js';
+import { type AssertionCheck, verifyCertificateAssertion } from './client-assertion.js';
+import { verifyFederatedAssertion } from './federated-assertion.js';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
+const MAX_FORM_BYTES = 1024 * 1024;
+
+/**
+ * Serves `POST /{tenant}/oauth2/v2.0/token` for `grant_type=client_credentials`, with a client
+ * secret, a certificate assertion or a federated assertion, and an optional `claims` parameter.
+ */
+export async function handleTokenRequest(
+  exchange: Exchange,
+  state: EmulatorState,
+  tenant: string,
+): Promise<void> {
+  state.counters.tokenRequests += 1;
+  const summary: AuthorityRequestSummary = { action: 'token', tenant, outcome: 'refused' };
+  exchange.entry.authority = summary;
+  const now = state.clock();
+  const refuse = (failure: AuthorityError, reason: string) => {
+    summary.reason = reason;
+    summary.errorCode = failure.code;
+    const correlation = exchange.request.headers['client-request-id'];
+    const correlationId = typeof correlation === 'string' ? correlation : undefined;
+    exchange.send(failure.status, authorityErrorBody(failure, new Date(now), correlationId));
+  };
+  const form = await readForm(exchange);
+  if (form === undefined)
+    return refuse(authorityErrors.missingParameter('grant_type'), 'unreadable form body');
+  const grant = form.get('grant_type') ?? '';
+  const clientId = form.get('client_id') ?? '';
+  summary.grant = grant;
+  if (clientId !== '') summary.clientId = clientId;
+  const secret = form.get('client_secret');
+  const assertion = form.get('client_assertion');
+  summary.credential = secret !== null ? 'secret' : assertion !== null ? 'certificate' : 'none';
+  const presented = secret ?? assertion;
+  if (presented !== null) summary.credentialFingerprint = fingerprint(presented);
+  const scope = form.get('scope');
+  if (scope !== null) summary.scope = scope;
+  const claims = form.get('claims');
+  let claimsRequest: ClaimsRequest | undefined;
+  if (claims !== null && claims !== '') {
+    summary.claimsChallenge = true;
+    claimsRequest = parseClaimsRequest(claims);
+    if (claimsRequest?.clientCapabilities !== undefined) {
+      summary.clientCapabilities = claimsRequest.clientCapabilities;
+    }
+  }
+
+  if (!state.authority.tenants.has(tenant.toLowerCase())) {
+    return refuse(authorityErrors.unknownTenant(tenant), 'unknown tenant');
+  }
+  if (grant === '') return refuse(authorityErrors.missingParameter('grant_type'), 'no grant_type');
+  if (grant !== 'client_credentials') {
+    return refuse(authorityErrors.unsupportedGrant(grant), 'unsupported grant');
+  }
+  if (claims !== null && claims !== '' && claimsRequest === undefined) {
+    return refuse(authorityErrors.missingParameter('claims'), 'claims is not JSON');
+  }
+  const resourceScope = (scope ?? '')
+    .split(/\s+/)
+    .filter((entry) => entry !== '' && !OIDC_SCOPES.has(entry));
+  if (resourceScope.length === 0) return refuse(authorityErrors.missingScope(), 'no scope');
+  const defaultScope = resourceScope[0]!;
+  if (resourceScope.length > 1 || !defaultScope.endsWith('/.default')) {
+    return refuse(
+      authorityErrors.invalidScope(resourceScope.join(' ')),
+      'scope is not <resource>/.default',
+    );
+  }
+  if (clientId === '') return refuse(authorityErrors.missingParameter('client_id'), 'no client_id');
+  const application = findApplication(state.authority, tenant, clientId);
+  if (application === undefined) {
+    return refuse(authorityErrors.unknownApplication(clientId, tenant), 'unknown application');
+  }
+
+  const check = authenticateClient(form, application, state, tenant, summary, now);
+  if (!check.ok) return refuse(check.failure, check.reason);
+
+  const issued = state.issuer.issue({
+    audience: defaultScope,
+    clientId: application.clientId,
+    tenantId: application.tenantId,
+    ...(claimsRequest?.notBefore === undefined
+      ? {}
+      : { issuedNoEarlierThan: claimsRequest.notBefore }),
+    extraClaims: {
+      azp: application.clientId,
+      ...(claimsRequest?.clientCapabilities?.length
+        ? { xms_cc: claimsRequest.clientCapabilities }
+        : {}),
+    },
+  });
+  summary.outcome = 'issued';
+  exchange.entry.issuedToken = {
+    tokenId: issued.tokenId,
+    audience: issued.claims.aud,
+    clientId: issued.claims.client_id,
+    expiresAt: issued.claims.exp,
+  };
+  const lifetime = issued.claims.exp - Math.floor(now / 1000);
+  exchange.send(200, {
+    token_type: 'Bearer',
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    // Entra ID asks clients to refresh long-lived tokens half-way through.
+    ...(lifetime >= 7200 ? { refresh_in: Math.floor(lifetime / 2) } : {}),
+    access_token: issued.token,
+  });
+}
+
+function authenticateClient(
+  form: URLSearchParams,
+  application: RegisteredApplication,
+  state: EmulatorState,
+  tenant: string,
+  summary: AuthorityRequestSummary,
+  now: number,
+): AssertionCheck {
+  const secret = form.get('client_secret');
+  if (secret !== null) {
+    if (application.secret !== undefined && sameSecret(secret, application.secret))
+      return { ok: true };
+    return {
+      ok: false,
+      reason: 'invalid secret',
+      failure: authorityErrors.invalidSecret(application.clientId),
+    };
+  }
+  const assertion = form.get('client_assertion');
+  if (assertion === null) {
+    return { ok: false, reason: 'no credential', failure: authorityErrors.missingCredential() };
+  }
+  if (form.get('client_assertion_type') !== JWT_BEARER) {
+    return {
+      ok: false,
+      reason: 'client_assertion_type is not jwt-bearer',
+      failure: authorityErrors.missingParameter('client_assertion_type'),
+    };
+  }
+  const decoded = decodeJsonWebToken(assertion);
+  if (decoded === undefined) {
+    return {
+      ok: false,
+      reason: 'malformed assertion',
+      failure: authorityErrors.malformedAssertion(),
+    };
+  }
+  const nowSeconds = Math.floor(now / 1000);
+  const isCertificateAssertion =
+    decoded.header['x5t#S256'] !== undefined || decoded.header['x5t'] !== undefined;
+  summary.credential = isCertificateAssertion ? 'certificate' : 'federated';
+  if (isCertificateAssertion) {
+    return verifyCertificateAssertion(decoded, application, {
+      clientId: form.get('client_id') ?? '',
+      tokenEndpoint: `${state.authority.url}/${tenant}/oauth2/v2.0/token`,
+      nowSeconds,
+    });
+  }
+  return verifyFederatedAssertion(decoded, application, state.signingKey, nowSeconds);
+}
+
+function sameSecret(presented: string, registered: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(registered);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readForm(exchange: Exchange): Promise<URLSearchParams | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of exchange.request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_FORM_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
