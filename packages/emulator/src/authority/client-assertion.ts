@@ -75,14 +75,25 @@ export function verifyCertificateAssertion(
   return checkTimeRange(payload, context.nowSeconds);
 }
 
-/** Checks `exp` (required, in the future) and `nbf` (optional, not in the future). */
+/**
+ * Clock skew allowed for an assertion's `nbf`, in seconds. MSAL rounds the time to the nearest
+ * second (`Math.round`), so its `nbf` can be half a second ahead of a server that floors; Entra ID
+ * allows minutes of skew.
+ */
+export const ASSERTION_CLOCK_SKEW_SECONDS = 60;
+
+/** Checks `exp` (required, in the future) and `nbf` (optional, not ahead beyond the skew). */
 export function checkTimeRange(
   payload: Record<string, unknown>,
   nowSeconds: number,
 ): AssertionCheck {
   const exp = payload['exp'];
   const nbf = typeof payload['nbf'] === 'number' ? payload['nbf'] : 0;
-  if (typeof exp !== 'number' || exp <= nowSeconds || nbf > nowSeconds) {
+  if (
+    typeof exp !== 'number' ||
+    exp <= nowSeconds ||
+    nbf > nowSeconds + ASSERTION_CLOCK_SKEW_SECONDS
+  ) {
     return {
       ok: false,
       reason:
