@@ -20,7 +20,10 @@ export interface AuthorityRequestSummary {
   reason?: string;
   /** The AADSTS code of a refusal. */
   errorCode?: number;
-  /** Whether the request carried a `claims` parameter (a CAE claims challenge, or capabilities). */
+  /**
+   * Whether the request's `claims` asked for more than client capabilities (a CAE claims
+   * challenge being answered, e.g. an `nbf`); `false` for capabilities alone, absent without claims.
+   */
   claimsChallenge?: boolean;
   /** The client capabilities (`xms_cc`) the claims declared, e.g. `['cp1']`. */
   clientCapabilities?: string[];

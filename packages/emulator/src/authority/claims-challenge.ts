@@ -27,6 +27,8 @@ export interface ClaimsRequest {
   notBefore?: number;
   /** `access_token.xms_cc.values`: the client's capabilities (MSAL sends `cp1` with CAE on). */
   clientCapabilities?: string[];
+  /** Whether it asks for more than capabilities (a claims challenge being answered). */
+  challenge: boolean;
 }
 
 /** Reads a `claims` form parameter (JSON, as MSAL sends it); `undefined` when it is not JSON. */
@@ -37,11 +39,14 @@ export function parseClaimsRequest(claims: string): ClaimsRequest | undefined {
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
   const accessToken = (parsed as Record<string, unknown>)['access_token'];
-  if (typeof accessToken !== 'object' || accessToken === null) return {};
-  const { nbf, xms_cc } = accessToken as Record<string, unknown>;
-  const request: ClaimsRequest = {};
+  const otherKeys = Object.keys(parsed).some((key) => key !== 'access_token');
+  if (typeof accessToken !== 'object' || accessToken === null) return { challenge: otherKeys };
+  const { nbf, xms_cc, ...rest } = accessToken as Record<string, unknown>;
+  const request: ClaimsRequest = {
+    challenge: otherKeys || nbf !== undefined || Object.keys(rest).length > 0,
+  };
   const value =
     typeof nbf === 'object' && nbf !== null ? (nbf as Record<string, unknown>)['value'] : undefined;
   const notBefore = Number(value);

@@ -52,8 +52,8 @@ export async function handleTokenRequest(
   const claims = form.get('claims');
   let claimsRequest: ClaimsRequest | undefined;
   if (claims !== null && claims !== '') {
-    summary.claimsChallenge = true;
     claimsRequest = parseClaimsRequest(claims);
+    summary.claimsChallenge = claimsRequest?.challenge ?? true;
     if (claimsRequest?.clientCapabilities !== undefined) {
       summary.clientCapabilities = claimsRequest.clientCapabilities;
     }
