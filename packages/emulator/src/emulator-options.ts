@@ -75,7 +75,7 @@ export interface EmulatorOptions {
   /**
    * Applications (service principals) the authority knows, besides the default one
    * (`DEFAULT_APPLICATION_ID`, with a generated secret, certificate and a federated credential
-   * trusting the emulator's service-account issuer). One with the default's client id replaces it.
+   * trusting the emulator's service-account issuer), which no other may use.
    */
   applications?: readonly EmulatorApplication[];
   /** Tenants the authority knows besides `tenantId` and the applications' tenants. */

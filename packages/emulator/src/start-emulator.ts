@@ -3,7 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authPolicies } from './auth-policies.js';
 import type { AuthorityState } from './authority/authority-state.js';
-import { type RunningAuthority, startAuthority } from './authority/start-authority.js';
+import {
+  checkAuthoritySettings,
+  type RunningAuthority,
+  startAuthority,
+} from './authority/start-authority.js';
 import type { Emulator, EmulatorUrls } from './emulator.js';
 import { emulatorEnvironment, keyEnvironment } from './emulator-environment.js';
 import {
@@ -51,6 +55,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new RangeError(`authorityPort must be an integer from 0 to 65535, got ${authorityPort}.`);
   }
   const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
+  checkAuthoritySettings({
+    tenantId,
+    tenants: options.tenants,
+    applications: options.applications,
+  });
   const signingKey = options.uniqueSigningKey ? await createSigningKey() : await sharedSigningKey();
   const issuer = new TokenIssuer({
     signingKey,

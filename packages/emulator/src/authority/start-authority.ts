@@ -9,6 +9,7 @@ import type { EmulatorState } from '../emulator-state.js';
 import { createClientCertificate, sharedAuthorityTlsMaterial } from '../tls/tls-material.js';
 import {
   type EmulatorApplication,
+  type RegisteredApplication,
   registerApplications,
   TOKEN_EXCHANGE_AUDIENCE,
 } from './applications.js';
@@ -52,8 +53,7 @@ export async function startAuthority(
   state: EmulatorState,
   settings: AuthoritySettings,
 ): Promise<RunningAuthority> {
-  validateTenants(settings.tenants);
-  const given = registerApplications(settings.applications ?? [], settings.tenantId);
+  const given = checkAuthoritySettings(settings);
   const [tls, clientCertificate] = await Promise.all([
     sharedAuthorityTlsMaterial(),
     sharedApplicationCertificate(),
@@ -95,12 +95,7 @@ export async function startAuthority(
       ],
       settings.tenantId,
     );
-    const replacesDefault = given.some(
-      (entry) =>
-        entry.clientId.toLowerCase() === DEFAULT_APPLICATION_ID &&
-        entry.tenantId.toLowerCase() === settings.tenantId.toLowerCase(),
-    );
-    const applications = replacesDefault ? given : [defaultApplication!, ...given];
+    const applications = [defaultApplication!, ...given];
     state.authority = {
       url,
       tenants: new Set(
@@ -157,6 +152,24 @@ export async function startAuthority(
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Checks the authority's options (throws `TypeError` with what to fix) and returns the
+ * applications given, normalized. Cheap: `startEmulator` calls it before it listens.
+ */
+export function checkAuthoritySettings(
+  settings: Pick<AuthoritySettings, 'tenantId' | 'tenants' | 'applications'>,
+): RegisteredApplication[] {
+  validateTenants(settings.tenants);
+  const given = registerApplications(settings.applications ?? [], settings.tenantId);
+  const clash = given.findIndex((entry) => entry.clientId.toLowerCase() === DEFAULT_APPLICATION_ID);
+  if (clash >= 0) {
+    throw new TypeError(
+      `applications[${clash}].clientId is DEFAULT_APPLICATION_ID (${DEFAULT_APPLICATION_ID}), which the emulator registers itself (emulator.application); give your application another client id.`,
+    );
+  }
+  return given;
 }
 
 let applicationCertificate: ReturnType<typeof createClientCertificate> | undefined;
