@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { authorityRequest, tokenPath } from '../../test/authority-request.js';
-import { DEFAULT_TENANT_ID, startEmulator } from '../start-emulator.js';
+import { DEFAULT_TENANT_ID } from '../start-emulator.js';
 import { useEmulator } from '../testing/use-emulator.js';
 import { DEFAULT_APPLICATION_ID } from './start-authority.js';
 
@@ -235,21 +233,4 @@ describe('token endpoint', () => {
       expect(JSON.stringify(emulator.requests.all())).not.toContain(emulator.application.secret);
     },
   );
-});
-
-describe('files', () => {
-  it('writes the CA and the application certificate (key and certificate) and removes them on close', async () => {
-    const own = await startEmulator();
-    const { caPath, caPem } = own.authority;
-    expect(readFileSync(caPath, 'utf8')).toBe(caPem);
-    const bundle = readFileSync(own.application.certificatePath, 'utf8');
-    expect(bundle).toMatch(/-----BEGIN PRIVATE KEY-----[\s\S]+-----BEGIN CERTIFICATE-----/);
-    const tokenFile = own.writeFederatedTokenFile();
-    expect(dirname(tokenFile)).toBe(dirname(caPath));
-    const first = readFileSync(tokenFile, 'utf8');
-    expect(own.writeFederatedTokenFile({ lifetimeSeconds: 60 })).toBe(tokenFile);
-    expect(readFileSync(tokenFile, 'utf8')).not.toBe(first);
-    await own.close();
-    expect(existsSync(dirname(caPath))).toBe(false);
-  });
 });

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { applyFault } from '../apply-fault.js';
 import type { EmulatorState } from '../emulator-state.js';
 import type { Exchange } from '../exchange.js';
 import { decodeJsonWebToken } from '../json-web-token.js';
@@ -27,6 +28,11 @@ export async function handleTokenRequest(
   state.counters.tokenRequests += 1;
   const summary: AuthorityRequestSummary = { action: 'token', tenant, outcome: 'refused' };
   exchange.entry.authority = summary;
+  const fault = state.faults.take('authority');
+  if (fault !== undefined && (await applyFault(exchange, fault, 'authority', ''))) {
+    summary.reason = 'injected fault';
+    return;
+  }
   const now = state.clock();
   const refuse = (failure: AuthorityError, reason: string) => {
     summary.reason = reason;
