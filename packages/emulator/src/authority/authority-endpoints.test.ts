@@ -125,6 +125,23 @@ describe('token endpoint', () => {
     });
   });
 
+  it('takes the client id and secret from Authorization: Basic too (client_secret_basic)', async () => {
+    const basic = Buffer.from(
+      `${encodeURIComponent(DEFAULT_APPLICATION_ID)}:${encodeURIComponent(emulator.application.secret)}`,
+    ).toString('base64');
+    const form = secretForm({ client_id: undefined, client_secret: undefined });
+    const answer = await authorityRequest(emulator, tokenPath(DEFAULT_TENANT_ID), form, {
+      authorization: `Basic ${basic}`,
+    });
+    expect(answer.status).toBe(200);
+    const entry = emulator.requests.last('authority');
+    expect(entry?.authority).toMatchObject({
+      clientId: DEFAULT_APPLICATION_ID,
+      credential: 'secret',
+    });
+    expect(entry?.headers['authorization']).toMatch(/^Basic <redacted sha256:[0-9a-f]{12}>$/);
+  });
+
   it('adds refresh_in (half the lifetime) to long-lived tokens, as Entra ID does', async () => {
     emulator.setTokenLifetime(86_400);
     const { body } = await authorityRequest(emulator, tokenPath(DEFAULT_TENANT_ID), secretForm());

@@ -44,13 +44,14 @@ export async function handleTokenRequest(
   const form = await readForm(exchange);
   if (form === undefined)
     return refuse(authorityErrors.missingParameter('grant_type'), 'unreadable form body');
+  useBasicCredentials(form, exchange.request.headers.authorization);
   const grant = form.get('grant_type') ?? '';
   const clientId = form.get('client_id') ?? '';
   summary.grant = grant;
   if (clientId !== '') summary.clientId = clientId;
   const secret = form.get('client_secret');
   const assertion = form.get('client_assertion');
-  summary.credential = secret !== null ? 'secret' : assertion !== null ? 'certificate' : 'none';
+  summary.credential = credentialKind(secret, assertion);
   const presented = secret ?? assertion;
   if (presented !== null) summary.credentialFingerprint = fingerprint(presented);
   const scope = form.get('scope');
@@ -176,6 +177,30 @@ function authenticateClient(
     });
   }
   return verifyFederatedAssertion(decoded, application, state.signingKey, nowSeconds);
+}
+
+function credentialKind(
+  secret: string | null,
+  assertion: string | null,
+): NonNullable<AuthorityRequestSummary['credential']> {
+  if (secret !== null) return 'secret';
+  if (assertion === null) return 'none';
+  const header = decodeJsonWebToken(assertion)?.header;
+  return header?.['x5t#S256'] !== undefined || header?.['x5t'] !== undefined
+    ? 'certificate'
+    : 'federated';
+}
+
+/** `client_secret_basic`: the client id and secret in `Authorization: Basic` (form-encoded). */
+function useBasicCredentials(form: URLSearchParams, authorization: string | undefined): void {
+  const match = /^basic\s+(\S+)$/i.exec(authorization ?? '');
+  if (match === null || form.has('client_secret')) return;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return;
+  const formDecode = (value: string) => new URLSearchParams(`v=${value}`).get('v') ?? '';
+  if (!form.has('client_id')) form.set('client_id', formDecode(decoded.slice(0, colon)));
+  form.set('client_secret', formDecode(decoded.slice(colon + 1)));
 }
 
 function sameSecret(presented: string, registered: string): boolean {
