@@ -51,6 +51,24 @@ describe('discovery', () => {
     expect(keys.body).toEqual({ keys: [emulator.publicJwk] });
   });
 
+  it('names the host the client used, when it is localhost, in the issuer and endpoints', async () => {
+    const port = new URL(emulator.authority.url).port;
+    const { body } = await authorityRequest(
+      emulator,
+      `/${DEFAULT_TENANT_ID}/v2.0/.well-known/openid-configuration`,
+      undefined,
+      { host: `localhost:${port}` },
+    );
+    expect(body['issuer']).toBe(`https://localhost:${port}/${DEFAULT_TENANT_ID}/v2.0`);
+    const elsewhere = await authorityRequest(
+      emulator,
+      `/${DEFAULT_TENANT_ID}/v2.0/.well-known/openid-configuration`,
+      undefined,
+      { host: 'localhost:1' },
+    );
+    expect(elsewhere.body['issuer']).toBe(`${emulator.authority.url}/${DEFAULT_TENANT_ID}/v2.0`);
+  });
+
   it('knows the tenants listed and those of the applications; others get AADSTS90002', async () => {
     const other = await authorityRequest(
       emulator,

@@ -11,6 +11,19 @@ export interface AuthorityState {
   serviceAccountIssuer: string;
 }
 
+/**
+ * The origin a client used to reach the authority: `https://` and its `Host` header when that names
+ * a loopback name the certificate covers (`127.0.0.1`, `localhost`, `[::1]`) on the authority's
+ * port, else `state.url`. The OpenID configuration's `issuer` must match the authority the client
+ * was given (`@azure/identity` 4.13.1 and later check), and `localhost` is not `127.0.0.1`.
+ */
+export function requestOrigin(state: AuthorityState, host: string | undefined): string {
+  const port = new URL(state.url).port;
+  const match = /^(127\.0\.0\.1|localhost|\[::1\]):(\d+)$/i.exec(host ?? '');
+  if (match === null || match[2] !== port) return state.url;
+  return `https://${match[1]!.toLowerCase()}:${port}`;
+}
+
 /** Finds an application by client id in a tenant (ids compare case-insensitively, as GUIDs do). */
 export function findApplication(
   state: AuthorityState,

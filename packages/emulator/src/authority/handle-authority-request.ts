@@ -3,6 +3,7 @@ import type { EmulatorState } from '../emulator-state.js';
 import { Exchange } from '../exchange.js';
 import { authorityErrorBody, authorityErrors } from './authority-errors.js';
 import type { AuthorityRequestSummary } from './authority-request-summary.js';
+import { requestOrigin } from './authority-state.js';
 import { instanceDiscovery, openIdConfiguration } from './discovery.js';
 import { handleTokenRequest } from './token-endpoint.js';
 
@@ -64,7 +65,8 @@ async function serve(exchange: Exchange, state: EmulatorState): Promise<void> {
     outcome: 'answered',
   };
   exchange.entry.authority = summary;
-  const { url, tenants } = state.authority;
+  const { tenants } = state.authority;
+  const url = requestOrigin(state.authority, exchange.request.headers.host);
   if (route.action === 'instance-discovery') {
     return exchange.send(
       200,

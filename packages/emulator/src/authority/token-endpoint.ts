@@ -7,7 +7,7 @@ import { fingerprint } from '../secret-masking.js';
 import type { RegisteredApplication } from './applications.js';
 import { type AuthorityError, authorityErrorBody, authorityErrors } from './authority-errors.js';
 import type { AuthorityRequestSummary } from './authority-request-summary.js';
-import { findApplication } from './authority-state.js';
+import { findApplication, requestOrigin } from './authority-state.js';
 import { type ClaimsRequest, parseClaimsRequest } from './claims-challenge.js';
 import { type AssertionCheck, verifyCertificateAssertion } from './client-assertion.js';
 import { verifyFederatedAssertion } from './federated-assertion.js';
@@ -93,7 +93,9 @@ export async function handleTokenRequest(
     return refuse(authorityErrors.unknownApplication(clientId, tenant), 'unknown application');
   }
 
-  const check = authenticateClient(form, application, state, tenant, summary, now);
+  const origin = requestOrigin(state.authority, exchange.request.headers.host);
+  const tokenEndpoint = `${origin}/${tenant}/oauth2/v2.0/token`;
+  const check = authenticateClient(form, application, state, tokenEndpoint, summary, now);
   if (!check.ok) return refuse(check.failure, check.reason);
 
   const issued = state.issuer.issue({
@@ -132,7 +134,7 @@ function authenticateClient(
   form: URLSearchParams,
   application: RegisteredApplication,
   state: EmulatorState,
-  tenant: string,
+  tokenEndpoint: string,
   summary: AuthorityRequestSummary,
   now: number,
 ): AssertionCheck {
@@ -172,7 +174,7 @@ function authenticateClient(
   if (isCertificateAssertion) {
     return verifyCertificateAssertion(decoded, application, {
       clientId: form.get('client_id') ?? '',
-      tokenEndpoint: `${state.authority.url}/${tenant}/oauth2/v2.0/token`,
+      tokenEndpoint,
       nowSeconds,
     });
   }
