@@ -1,4 +1,5 @@
 import type { AuthPolicy } from './authenticate-request.js';
+import type { CliLoginState } from './cli/cli-login.js';
 import type { EmulatorUrls } from './emulator.js';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { ModelEndpointKind } from './endpoint-kind.js';
@@ -23,4 +24,5 @@ export interface EmulatorState {
   script: ScriptRunner;
   urls: EmulatorUrls;
   counters: { sequence: number; tokenRequests: number };
+  cliLogin: CliLoginState;
 }

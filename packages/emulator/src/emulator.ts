@@ -1,4 +1,6 @@
 import type { JsonWebKey } from 'node:crypto';
+import type { CliLogin } from './cli/cli-login.js';
+import type { CliStandIns } from './cli/cli-stand-ins.js';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from './fault.js';
 import type { IssuedToken, IssueTokenOptions, TokenVerification } from './issued-token.js';
@@ -70,6 +72,16 @@ export interface Emulator {
   issueToken(options: IssueTokenOptions): IssuedToken;
   /** Checks a token's signature, time window and revocation (not its audience). */
   verifyToken(token: string): TokenVerification;
-  /** Stops both listeners and destroys open connections. */
+  /**
+   * Writes executables `az` and `azd` that get tokens from this emulator and print what the real
+   * tools print (`az account get-access-token`, `azd auth token`), for `AzureCliCredential` and
+   * `AzureDeveloperCliCredential`. Default folder: a temporary one, removed by `close()`; in a
+   * folder of yours, `close()` removes the two files (if unchanged). Returns the folder and
+   * `env.PATH` with it first.
+   */
+  writeCliStandIns(folder?: string): CliStandIns;
+  /** Signs the `az` or `azd` stand-in out (`false`) or in (`true`, the default) from now on. */
+  setCliLogin(login: CliLogin): void;
+  /** Stops both listeners, destroys open connections and removes the CLI stand-ins. */
   close(): Promise<void>;
 }

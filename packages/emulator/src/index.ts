@@ -1,5 +1,7 @@
 export { AI_FOUNDRY_AUDIENCE, COGNITIVE_SERVICES_AUDIENCE } from './audience.js';
 export type { AuthSummary } from './auth-summary.js';
+export type { CliLogin } from './cli/cli-login.js';
+export type { CliStandIns } from './cli/cli-stand-ins.js';
 export type { Emulator, EmulatorUrls } from './emulator.js';
 export {
   DEFAULT_API_KEYS,

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authPolicies } from './auth-policies.js';
+import { applyCliLogin } from './cli/cli-login.js';
+import { CliStandInWriter } from './cli/cli-stand-ins.js';
 import type { Emulator, EmulatorUrls } from './emulator.js';
 import { emulatorEnvironment, keyEnvironment } from './emulator-environment.js';
 import {
@@ -14,7 +16,7 @@ import type { EmulatorState } from './emulator-state.js';
 import { FaultQueue } from './fault-queue.js';
 import { createRequestHandler } from './handle-request.js';
 import { RequestLog } from './request-log.js';
-import { IDENTITY_PATH, JWKS_PATH } from './routes.js';
+import { CLI_TOKEN_PATH, IDENTITY_PATH, JWKS_PATH } from './routes.js';
 import { ScriptRunner } from './script-runner.js';
 import { createSigningKey, sharedSigningKey } from './signing-key.js';
 import { TokenIssuer } from './token-issuer.js';
@@ -65,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     script: new ScriptRunner(options.script),
     urls: undefined as unknown as EmulatorUrls,
     counters: { sequence: 0, tokenRequests: 0 },
+    cliLogin: { az: true, azd: true },
   };
 
   const main = createServer(createRequestHandler(state, 'main'));
@@ -91,6 +94,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   state.urls = urls;
   const env = Object.freeze(emulatorEnvironment(urls, identityHeader, apiVersion));
   const keyEnv = Object.freeze(keyEnvironment(apiKeys));
+  const cliStandIns = new CliStandInWriter(() => ({
+    endpoint: `${base}${CLI_TOKEN_PATH}`,
+    identityHeader,
+    nodePath: process.execPath,
+  }));
   let closing: Promise<void> | undefined;
 
   return {
@@ -112,8 +120,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setTokenLifetime: (seconds) => issuer.setDefaultLifetime(seconds),
     issueToken: (issueOptions) => issuer.issue(issueOptions),
     verifyToken: (token) => issuer.verify(token),
+    writeCliStandIns: (folder) => cliStandIns.write(folder),
+    setCliLogin: (login) => applyCliLogin(state.cliLogin, login),
     close: () => {
-      closing ??= Promise.all([stop(main), stop(ollama)]).then(() => undefined);
+      closing ??= Promise.all([stop(main), stop(ollama)]).then(() => cliStandIns.close());
       return closing;
     },
   };
