@@ -34,6 +34,8 @@ test('@bots/emulator: type-only names', () => {
   expect(typeOnlyExports(entrySource(packageDirectory, '.'), root)).toMatchInlineSnapshot(`
     [
       "AuthSummary",
+      "CliLogin",
+      "CliStandIns",
       "Emulator",
       "EmulatorApiKeys",
       "EmulatorOptions",
