@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import type { Emulator } from '../emulator.js';
 import type { CliStandIns } from './cli-stand-ins.js';
 
@@ -37,13 +38,25 @@ export function collectEnvironment(context: PrintedEnvironmentContext): Record<s
   return Object.assign({}, ...PRINTED_ENVIRONMENT.map((section) => section.variables(context)));
 }
 
-/** The sections as `export NAME=value` lines for a POSIX shell, values quoted where needed. */
-export function formatExports(context: PrintedEnvironmentContext): string {
+/**
+ * The sections as `export NAME=value` lines for a POSIX shell, values quoted where needed. A
+ * `PATH` that ends with this process's own `PATH` is printed as a prefix of the reader's
+ * (`export PATH=<folder>:"$PATH"`), as npx adds folders of its own to this process's.
+ */
+export function formatExports(
+  context: PrintedEnvironmentContext,
+  inheritedPath = process.env['PATH'],
+): string {
   const lines: string[] = [];
   for (const section of PRINTED_ENVIRONMENT) {
     lines.push(`# ${section.title}`);
     for (const [name, value] of Object.entries(section.variables(context))) {
-      lines.push(`export ${name}=${shellQuote(value)}`);
+      const suffix = `${delimiter}${inheritedPath}`;
+      if (name === 'PATH' && inheritedPath && value.endsWith(suffix)) {
+        lines.push(`export PATH=${shellQuote(value.slice(0, -suffix.length))}${delimiter}"$PATH"`);
+      } else {
+        lines.push(`export ${name}=${shellQuote(value)}`);
+      }
     }
   }
   return `${lines.join('\n')}\n`;

@@ -75,7 +75,7 @@ function banner(emulator: Emulator, standIns: string): string {
     `  Azure OpenAI: ${emulator.urls.azureOpenAI}/openai/deployments/<name>/chat/completions?api-version=${emulator.apiVersion}`,
     `  az and azd stand-ins: ${standIns}`,
     '  API keys are not exported (clients then use tokens); the defaults are in the README.',
-    'Press Ctrl+C to stop.',
+    `Press Ctrl+C to stop (or: kill -INT ${process.pid}).`,
     '',
   ].join('\n');
 }
