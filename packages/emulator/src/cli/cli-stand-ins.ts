@@ -19,6 +19,7 @@ export class CliStandInWriter {
   readonly #target: () => StandInTarget;
   #temporaryFolder: string | undefined;
   readonly #written = new Map<string, string>();
+  #closed = false;
 
   constructor(target: () => StandInTarget) {
     this.#target = target;
@@ -29,6 +30,11 @@ export class CliStandInWriter {
    * temporary folder of the emulator's, which `close()` removes.
    */
   write(folder?: string): CliStandIns {
+    if (this.#closed) {
+      throw new Error(
+        'writeCliStandIns(): this emulator is closed, so stand-ins would have nobody to ask. Call it on a running emulator.',
+      );
+    }
     let target: string;
     if (folder === undefined) {
       this.#temporaryFolder ??= mkdtempSync(join(tmpdir(), 'bots-emulator-cli-'));
@@ -55,6 +61,7 @@ export class CliStandInWriter {
 
   /** Removes the temporary folder, and the stand-ins written elsewhere if they are still ours. */
   close(): void {
+    this.#closed = true;
     for (const [file, text] of this.#written) {
       if (this.#temporaryFolder !== undefined && file.startsWith(this.#temporaryFolder)) continue;
       if (readIfPresent(file) === text) rmSync(file, { force: true });

@@ -137,6 +137,25 @@ describe('the executables', () => {
     expect(readFileSync(join(folder, 'az'), 'utf8').split('\n')[0]).toBe(`#!${process.execPath}`);
   });
 
+  it('fail as a tool does when Entra fails: an injected identity fault gives exit 1', async () => {
+    emulator.inject({ status: 500 }, { kinds: ['identity'] });
+    const result = await run('azd', ...AZD, '--scope', 'https://ai.azure.com/.default');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^ERROR: the @bots\/emulator answered 500: /);
+    expect(emulator.requests.last('identity')).toMatchObject({
+      status: 500,
+      fault: { status: 500 },
+    });
+    expect((await run('azd', ...AZD)).code).toBe(0); // the fault was used up
+  });
+
+  it('cannot be written by a closed emulator', async () => {
+    const closed = await startEmulator();
+    await closed.close();
+    expect(() => closed.writeCliStandIns()).toThrow(/this emulator is closed/);
+  });
+
   it('say the emulator is gone when it is (exit 1, no "az login" in the text)', async () => {
     const gone = await startEmulator();
     const text = readFileSync(join(gone.writeCliStandIns().folder, 'az'), 'utf8');
