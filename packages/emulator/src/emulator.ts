@@ -50,7 +50,10 @@ export interface Emulator {
   readonly apiVersion: string;
   /** Every request received, secrets masked. */
   readonly requests: RequestLog;
-  /** Requests to the managed-identity endpoint since start (not reset by `requests.clear()`). */
+  /**
+   * Requests to the managed-identity endpoint, and token calls of the `az`/`azd` stand-ins, since
+   * start (not reset by `requests.clear()`).
+   */
   readonly tokenRequestCount: number;
   /** The public key tokens are signed with, as a JWK. */
   readonly publicJwk: JsonWebKey;

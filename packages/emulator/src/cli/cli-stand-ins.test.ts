@@ -19,7 +19,7 @@ const COGNITIVE_SCOPE = 'https://cognitiveservices.azure.com/.default';
 /** Code for a child: `credential` is built by `make`, then `body` runs; prints `result` as JSON. */
 function childCode(make: string, body: string): string {
   return `
-import { AzureCliCredential, AzureDeveloperCliCredential, getBearerTokenProvider } from '@azure/identity';
+import { AzureCliCredential, AzureDeveloperCliCredential, DefaultAzureCredential, getBearerTokenProvider } from '@azure/identity';
 import { AzureOpenAI } from 'openai';
 const credential = ${make};
 let result;
@@ -32,11 +32,15 @@ console.log(JSON.stringify(result));
 `;
 }
 
-async function inChild(make: string, body: string): Promise<Record<string, any>> {
+async function inChild(
+  make: string,
+  body: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Record<string, any>> {
   const { env } = emulator.writeCliStandIns();
   const run = await runNode(childCode(make, body), {
     cwd: packageDirectory,
-    env: { PATH: env.PATH },
+    env: { PATH: env.PATH, ...extraEnv },
   });
   expect(run.refused).toEqual([]);
   expect(run.code, run.stderr).toBe(0);
@@ -113,6 +117,44 @@ result = { reply: completion.choices[0].message.content, token };`,
       auth: { accepted: false, reason: `${tool} signed out` },
     });
     expect(emulator.requests.last('identity')?.issuedToken).toBeUndefined();
+  });
+});
+
+describe('what @azure/identity passes on', () => {
+  it('az gets the subscription (quoted through /bin/sh) and the tenant of the credential', async () => {
+    const tenantId = '11111111-2222-4333-8444-555555555555';
+    const result = await inChild(
+      'undefined',
+      `const bySubscription = await new AzureCliCredential({ subscription: 'My Sub' }).getToken('${COGNITIVE_SCOPE}');
+const byTenant = await new AzureCliCredential({ tenantId: '${tenantId}' }).getToken('${COGNITIVE_SCOPE}');
+result = { ok: Boolean(bySubscription.token && byTenant.token) };`,
+    );
+    expect(result).toEqual({ ok: true });
+    const [subscription, tenant] = emulator.requests.ofKind('identity');
+    expect(subscription?.body).toEqual({
+      tool: 'az',
+      command: 'az account get-access-token',
+      audience: 'https://cognitiveservices.azure.com',
+      subscription: 'My Sub',
+    });
+    expect(tenant?.body).toMatchObject({ tenant: tenantId });
+  });
+
+  it('DefaultAzureCredential (AZURE_TOKEN_CREDENTIALS=dev) moves on from a signed-out az to azd', async () => {
+    emulator.setCliLogin({ az: false });
+    const result = await inChild(
+      'new DefaultAzureCredential()',
+      `const token = await credential.getToken('${COGNITIVE_SCOPE}');
+result = { token: token.token };`,
+      { AZURE_TOKEN_CREDENTIALS: 'dev' },
+    );
+    expect(emulator.verifyToken(result['token']).valid).toBe(true);
+    expect(
+      emulator.requests.ofKind('identity').map((entry) => [entry.source, entry.status]),
+    ).toEqual([
+      ['azure-cli', 401],
+      ['azure-developer-cli', 200],
+    ]);
   });
 });
 
