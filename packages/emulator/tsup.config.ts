@@ -16,4 +16,11 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'testing/index': 'src/testing/commonjs.ts' },
     format: ['cjs'],
   },
+  // The `bots-emulator` executable (package.json "bin"): ES module, keeps main.ts's #! line.
+  {
+    ...shared,
+    dts: false,
+    entry: { 'cli/main': 'src/cli/main.ts' },
+    format: ['esm'],
+  },
 ]);

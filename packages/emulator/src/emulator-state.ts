@@ -1,5 +1,6 @@
 import type { AuthPolicy } from './authenticate-request.js';
 import type { AuthorityState } from './authority/authority-state.js';
+import type { CliLoginState } from './cli/cli-login.js';
 import type { EmulatorUrls } from './emulator.js';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { ModelEndpointKind } from './endpoint-kind.js';
@@ -25,4 +26,5 @@ export interface EmulatorState {
   urls: EmulatorUrls;
   counters: { sequence: number; tokenRequests: number };
   authority: AuthorityState;
+  cliLogin: CliLoginState;
 }

@@ -4,6 +4,8 @@ import type {
   EmulatorAuthority,
   FederatedTokenFileOptions,
 } from './authority/authority.js';
+import type { CliLogin } from './cli/cli-login.js';
+import type { CliStandIns } from './cli/cli-stand-ins.js';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from './fault.js';
 import type { IssuedToken, IssueTokenOptions, TokenVerification } from './issued-token.js';
@@ -56,6 +58,8 @@ export interface Emulator {
   /**
    * Token requests since start, to the managed-identity endpoint and to the authority's token
    * endpoint (not reset by `requests.clear()`; tell them apart in `requests` by `kind`).
+   * Requests to the managed-identity endpoint, and token calls of the `az`/`azd` stand-ins, since
+   * start (not reset by `requests.clear()`).
    */
   readonly tokenRequestCount: number;
   /** The local Entra ID authority (https): its URL, CA file and default tenant. */
@@ -87,6 +91,16 @@ export interface Emulator {
   issueToken(options: IssueTokenOptions): IssuedToken;
   /** Checks a token's signature, time window and revocation (not its audience). */
   verifyToken(token: string): TokenVerification;
-  /** Stops every listener, destroys open connections and removes the temporary folder. */
+  /**
+   * Writes executables `az` and `azd` that get tokens from this emulator and print what the real
+   * tools print (`az account get-access-token`, `azd auth token`), for `AzureCliCredential` and
+   * `AzureDeveloperCliCredential`. Default folder: a temporary one, removed by `close()`; in a
+   * folder of yours, `close()` removes the two files (if unchanged). Returns the folder and
+   * `env.PATH` with it first.
+   */
+  writeCliStandIns(folder?: string): CliStandIns;
+  /** Signs the `az` or `azd` stand-in out (`false`) or in (`true`, the default) from now on. */
+  setCliLogin(login: CliLogin): void;
+  /** Stops every listener, destroys open connections and removes its temporary folders and files. */
   close(): Promise<void>;
 }

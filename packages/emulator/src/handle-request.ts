@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { applyFault } from './apply-fault.js';
+import { handleCliRequest } from './cli/cli-endpoint.js';
 import type { EmulatorState } from './emulator-state.js';
 import { errorBody } from './error-bodies.js';
 import { Exchange } from './exchange.js';
@@ -45,6 +46,8 @@ async function dispatch(
   switch (route.action) {
     case 'token':
       return handleIdentityRequest(exchange, state);
+    case 'cli-token':
+      return handleCliRequest(exchange, state);
     case 'model':
       return handleModelRequest(exchange, route, state);
     case 'jwks':

@@ -8,6 +8,8 @@ export type {
 } from './authority/authority.js';
 export type { AuthorityRequestSummary } from './authority/authority-request-summary.js';
 export { DEFAULT_APPLICATION_ID } from './authority/start-authority.js';
+export type { CliLogin } from './cli/cli-login.js';
+export type { CliStandIns } from './cli/cli-stand-ins.js';
 export type { Emulator, EmulatorUrls } from './emulator.js';
 export {
   DEFAULT_API_KEYS,

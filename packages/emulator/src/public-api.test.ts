@@ -36,6 +36,8 @@ test('@bots/emulator: type-only names', () => {
     [
       "AuthSummary",
       "AuthorityRequestSummary",
+      "CliLogin",
+      "CliStandIns",
       "Emulator",
       "EmulatorApiKeys",
       "EmulatorApplication",

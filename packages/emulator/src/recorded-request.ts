@@ -12,6 +12,8 @@ export interface RecordedRequest {
   time: number;
   /** What the request was addressed to. */
   kind: EndpointKind;
+  /** Who asked, for token requests of the `az` and `azd` stand-ins (`kind: 'identity'`). */
+  source?: 'azure-cli' | 'azure-developer-cli';
   /** The HTTP method. */
   method: string;
   /** The path, without the query string. */

@@ -4,6 +4,7 @@ import type { ModelWire } from './model-script.js';
 /** What a path of the emulator serves. */
 export type Route =
   | { action: 'token'; kind: 'identity'; method: 'GET' }
+  | { action: 'cli-token'; kind: 'identity'; method: 'POST' }
   | { action: 'jwks' | 'openid-configuration' | 'info'; kind: 'metadata'; method: 'GET' }
   | { action: 'ollama-root' | 'ollama-tags' | 'ollama-version'; kind: 'ollama'; method: 'GET' }
   | {
@@ -20,6 +21,9 @@ export type Route =
 /** The path of the managed-identity endpoint (as on App Service). */
 export const IDENTITY_PATH = '/msi/token';
 
+/** The path the `az` and `azd` stand-ins ask for their answers. */
+export const CLI_TOKEN_PATH = '/cli/token';
+
 /** The path of the public signing keys. */
 export const JWKS_PATH = '/.well-known/jwks.json';
 
@@ -29,6 +33,8 @@ export function matchMainRoute(pathname: string): Route | undefined {
   switch (path) {
     case IDENTITY_PATH:
       return { action: 'token', kind: 'identity', method: 'GET' };
+    case CLI_TOKEN_PATH:
+      return { action: 'cli-token', kind: 'identity', method: 'POST' };
     case JWKS_PATH:
       return { action: 'jwks', kind: 'metadata', method: 'GET' };
     case '/.well-known/openid-configuration':

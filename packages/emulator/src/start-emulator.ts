@@ -8,6 +8,8 @@ import {
   type RunningAuthority,
   startAuthority,
 } from './authority/start-authority.js';
+import { applyCliLogin } from './cli/cli-login.js';
+import { CliStandInWriter } from './cli/cli-stand-ins.js';
 import type { Emulator, EmulatorUrls } from './emulator.js';
 import { emulatorEnvironment, keyEnvironment } from './emulator-environment.js';
 import {
@@ -20,7 +22,7 @@ import type { EmulatorState } from './emulator-state.js';
 import { FaultQueue } from './fault-queue.js';
 import { createRequestHandler } from './handle-request.js';
 import { RequestLog } from './request-log.js';
-import { IDENTITY_PATH, JWKS_PATH } from './routes.js';
+import { CLI_TOKEN_PATH, IDENTITY_PATH, JWKS_PATH } from './routes.js';
 import { ScriptRunner } from './script-runner.js';
 import { createSigningKey, sharedSigningKey } from './signing-key.js';
 import { TokenIssuer } from './token-issuer.js';
@@ -83,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     urls: undefined as unknown as EmulatorUrls,
     counters: { sequence: 0, tokenRequests: 0 },
     authority: undefined as unknown as AuthorityState,
+    cliLogin: { az: true, azd: true },
   };
 
   const main = createServer(createRequestHandler(state, 'main'));
@@ -117,6 +120,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   state.urls = urls;
   const env = Object.freeze(emulatorEnvironment(urls, identityHeader, apiVersion));
   const keyEnv = Object.freeze(keyEnvironment(apiKeys));
+  const cliStandIns = new CliStandInWriter(() => ({
+    endpoint: `${base}${CLI_TOKEN_PATH}`,
+    identityHeader,
+    nodePath: process.execPath,
+  }));
   let closing: Promise<void> | undefined;
 
   return {
@@ -141,8 +149,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setTokenLifetime: (seconds) => issuer.setDefaultLifetime(seconds),
     issueToken: (issueOptions) => issuer.issue(issueOptions),
     verifyToken: (token) => issuer.verify(token),
+    writeCliStandIns: (folder) => cliStandIns.write(folder),
+    setCliLogin: (login) => applyCliLogin(state.cliLogin, login),
     close: () => {
-      closing ??= Promise.all([stop(main), stop(ollama), authority.close()]).then(() => undefined);
+      closing ??= Promise.all([stop(main), stop(ollama), authority.close()]).then(() =>
+        cliStandIns.close(),
+      );
       return closing;
     },
   };

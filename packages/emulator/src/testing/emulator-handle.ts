@@ -4,6 +4,8 @@ import type {
   EmulatorAuthority,
   FederatedTokenFileOptions,
 } from '../authority/authority.js';
+import type { CliLogin } from '../cli/cli-login.js';
+import type { CliStandIns } from '../cli/cli-stand-ins.js';
 import type { Emulator, EmulatorUrls } from '../emulator.js';
 import type { EmulatorApiKeys } from '../emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from '../fault.js';
@@ -88,6 +90,12 @@ export class LiveEmulatorHandle implements EmulatorHandle {
   }
   verifyToken(token: string): TokenVerification {
     return this.emulator.verifyToken(token);
+  }
+  writeCliStandIns(folder?: string): CliStandIns {
+    return this.emulator.writeCliStandIns(folder);
+  }
+  setCliLogin(login: CliLogin): void {
+    this.emulator.setCliLogin(login);
   }
   close(): Promise<void> {
     return this.emulator.close();
