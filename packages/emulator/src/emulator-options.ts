@@ -1,3 +1,4 @@
+import type { UserAssignedIdentityOptions } from './managed-identity/user-assigned-identity.js';
 import type { ModelScript } from './model-script.js';
 
 /** The API keys the emulated services accept. */
@@ -69,4 +70,10 @@ export interface EmulatorOptions {
    * cache is process-wide and keyed by resource, not by endpoint) still verifies.
    */
   uniqueSigningKey?: boolean;
+  /**
+   * The user-assigned managed identities the identity endpoints know (by client, resource or
+   * object id); a request naming another one gets the shape's "not found" error. Default: one,
+   * `DEFAULT_USER_ASSIGNED_IDENTITY` (fake, fixed ids). `[]` for none.
+   */
+  userAssignedIdentities?: readonly UserAssignedIdentityOptions[];
 }

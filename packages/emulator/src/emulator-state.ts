@@ -3,6 +3,7 @@ import type { EmulatorUrls } from './emulator.js';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { ModelEndpointKind } from './endpoint-kind.js';
 import type { FaultQueue } from './fault-queue.js';
+import type { ManagedIdentityState } from './managed-identity/managed-identity-state.js';
 import type { RequestLog } from './request-log.js';
 import type { ScriptRunner } from './script-runner.js';
 import type { SigningKey } from './signing-key.js';
@@ -23,4 +24,5 @@ export interface EmulatorState {
   script: ScriptRunner;
   urls: EmulatorUrls;
   counters: { sequence: number; tokenRequests: number };
+  managedIdentity: ManagedIdentityState;
 }

@@ -2,6 +2,8 @@ import type { JsonWebKey } from 'node:crypto';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from './fault.js';
 import type { IssuedToken, IssueTokenOptions, TokenVerification } from './issued-token.js';
+import type { ManagedIdentitySource } from './managed-identity/managed-identity-source.js';
+import type { UserAssignedIdentity } from './managed-identity/user-assigned-identity.js';
 import type { ModelScript } from './model-script.js';
 import type { RequestLog } from './request-log.js';
 
@@ -70,6 +72,16 @@ export interface Emulator {
   issueToken(options: IssueTokenOptions): IssuedToken;
   /** Checks a token's signature, time window and revocation (not its audience). */
   verifyToken(token: string): TokenVerification;
-  /** Stops both listeners and destroys open connections. */
+  /** The first registered user-assigned identity (by default `DEFAULT_USER_ASSIGNED_IDENTITY`); `undefined` with `userAssignedIdentities: []`. */
+  readonly userAssignedIdentity: UserAssignedIdentity | undefined;
+  /** Every registered user-assigned identity. */
+  readonly userAssignedIdentities: readonly UserAssignedIdentity[];
+  /**
+   * The environment that points `ManagedIdentityCredential` at one managed-identity shape of the
+   * emulator, and only that one (set it in a fresh process: msal-node pins the shape per process).
+   * `azure-arc` writes its key file first and throws `AzureArcKeyFolderError` when it cannot.
+   */
+  credentialEnv(shape: ManagedIdentitySource): Record<string, string>;
+  /** Stops both listeners, destroys open connections and removes the Azure Arc key file. */
   close(): Promise<void>;
 }

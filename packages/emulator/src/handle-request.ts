@@ -3,7 +3,7 @@ import { applyFault } from './apply-fault.js';
 import type { EmulatorState } from './emulator-state.js';
 import { errorBody } from './error-bodies.js';
 import { Exchange } from './exchange.js';
-import { handleIdentityRequest } from './identity-endpoint.js';
+import { handleManagedIdentityRequest } from './managed-identity/managed-identity-endpoint.js';
 import { handleModelRequest } from './model-endpoint.js';
 import { ollamaTagsBody } from './reply-bodies.js';
 import { matchMainRoute, matchOllamaRoute } from './routes.js';
@@ -44,7 +44,7 @@ async function dispatch(
   }
   switch (route.action) {
     case 'token':
-      return handleIdentityRequest(exchange, state);
+      return handleManagedIdentityRequest(exchange, route.source, state);
     case 'model':
       return handleModelRequest(exchange, route, state);
     case 'jwks':

@@ -15,6 +15,17 @@ export {
 } from './endpoint-kind.js';
 export type { Fault, InjectedFault, InjectFaultOptions } from './fault.js';
 export type { IssuedToken, IssueTokenOptions, TokenVerification } from './issued-token.js';
+export { AZURE_ARC_KEY_FOLDER, AzureArcKeyFolderError } from './managed-identity/arc-key-file.js';
+export type { IdentitySelector } from './managed-identity/identity-selector.js';
+export {
+  MANAGED_IDENTITY_SOURCES,
+  type ManagedIdentitySource,
+} from './managed-identity/managed-identity-source.js';
+export {
+  DEFAULT_USER_ASSIGNED_IDENTITY,
+  type UserAssignedIdentity,
+  type UserAssignedIdentityOptions,
+} from './managed-identity/user-assigned-identity.js';
 export type {
   ModelMessage,
   ModelReply,

@@ -1,6 +1,8 @@
 import type { AuthSummary } from './auth-summary.js';
 import type { EndpointKind } from './endpoint-kind.js';
 import type { Fault } from './fault.js';
+import type { IdentitySelector } from './managed-identity/identity-selector.js';
+import type { ManagedIdentitySource } from './managed-identity/managed-identity-source.js';
 import type { ModelMessage } from './model-script.js';
 
 /** One request the emulator received, as the request log keeps it. Holds no secret in clear. */
@@ -37,4 +39,8 @@ export interface RecordedRequest {
   errorMessage?: string;
   /** For the identity endpoint: the token issued. */
   issuedToken?: { tokenId: string; audience: string; clientId: string; expiresAt: number };
+  /** For the identity endpoint: which managed-identity shape was asked (`app-service`, `imds`, ...). */
+  source?: ManagedIdentitySource;
+  /** For the identity endpoint: the user-assigned identity the request named, if any. */
+  userAssignedIdentity?: IdentitySelector;
 }

@@ -13,6 +13,10 @@ import {
 import type { EmulatorState } from './emulator-state.js';
 import { FaultQueue } from './fault-queue.js';
 import { createRequestHandler } from './handle-request.js';
+import { ArcKeyFile } from './managed-identity/arc-key-file.js';
+import { managedIdentityEnv } from './managed-identity/managed-identity-env.js';
+import { defaultAzureMlSecret } from './managed-identity/managed-identity-state.js';
+import { registerUserAssignedIdentities } from './managed-identity/user-assigned-identity.js';
 import { RequestLog } from './request-log.js';
 import { IDENTITY_PATH, JWKS_PATH } from './routes.js';
 import { ScriptRunner } from './script-runner.js';
@@ -44,11 +48,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new RangeError(`tokenLifetimeSeconds must be positive, got ${lifetime}.`);
   }
   const signingKey = options.uniqueSigningKey ? await createSigningKey() : await sharedSigningKey();
+  const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
+  const systemClientId = options.clientId ?? DEFAULT_CLIENT_ID;
+  const userAssignedIdentities = registerUserAssignedIdentities(
+    options.userAssignedIdentities,
+    tenantId,
+    systemClientId,
+  );
   const issuer = new TokenIssuer({
     signingKey,
     clock,
-    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
-    clientId: options.clientId ?? DEFAULT_CLIENT_ID,
+    tenantId,
+    clientId: systemClientId,
     defaultLifetimeSeconds: lifetime,
   });
   const state: EmulatorState = {
@@ -65,6 +76,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     script: new ScriptRunner(options.script),
     urls: undefined as unknown as EmulatorUrls,
     counters: { sequence: 0, tokenRequests: 0 },
+    managedIdentity: {
+      userAssignedIdentities,
+      systemClientId,
+      azureMlSecret: defaultAzureMlSecret(),
+      arcKey: new ArcKeyFile(),
+    },
   };
 
   const main = createServer(createRequestHandler(state, 'main'));
@@ -112,8 +129,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setTokenLifetime: (seconds) => issuer.setDefaultLifetime(seconds),
     issueToken: (issueOptions) => issuer.issue(issueOptions),
     verifyToken: (token) => issuer.verify(token),
+    userAssignedIdentity: userAssignedIdentities[0],
+    userAssignedIdentities,
+    credentialEnv: (shape) => managedIdentityEnv(shape, state),
     close: () => {
-      closing ??= Promise.all([stop(main), stop(ollama)]).then(() => undefined);
+      closing ??= Promise.all([stop(main), stop(ollama)]).then(() =>
+        state.managedIdentity.arcKey.remove(),
+      );
       return closing;
     },
   };

@@ -22,6 +22,8 @@ export interface TokenRequest {
   lifetimeSeconds?: number;
   notBeforeSeconds?: number;
   clientId?: string;
+  /** The identity's object id (`oid`, `sub`). Default: derived from the tenant and client id. */
+  objectId?: string;
 }
 
 /** Issues and verifies the emulator's access tokens, and revokes them. */
@@ -50,7 +52,7 @@ export class TokenIssuer {
     const now = Math.floor(clock() / 1000);
     const lifetime = request.lifetimeSeconds ?? defaultLifetimeSeconds;
     const clientId = request.clientId ?? this.#settings.clientId;
-    const objectId = deterministicGuid(`object:${tenantId}:${clientId}`);
+    const objectId = request.objectId ?? deterministicGuid(`object:${tenantId}:${clientId}`);
     const claims: TokenClaims = {
       aud: scopeToAudience(request.audience),
       iss: this.issuer,

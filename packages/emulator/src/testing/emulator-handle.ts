@@ -3,6 +3,8 @@ import type { Emulator, EmulatorUrls } from '../emulator.js';
 import type { EmulatorApiKeys } from '../emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from '../fault.js';
 import type { IssuedToken, IssueTokenOptions, TokenVerification } from '../issued-token.js';
+import type { ManagedIdentitySource } from '../managed-identity/managed-identity-source.js';
+import type { UserAssignedIdentity } from '../managed-identity/user-assigned-identity.js';
 import type { ModelScript } from '../model-script.js';
 import type { RequestLog } from '../request-log.js';
 import type { EmulatorHandle } from './use-emulator-options.js';
@@ -74,6 +76,15 @@ export class LiveEmulatorHandle implements EmulatorHandle {
   }
   verifyToken(token: string): TokenVerification {
     return this.emulator.verifyToken(token);
+  }
+  get userAssignedIdentity(): UserAssignedIdentity | undefined {
+    return this.emulator.userAssignedIdentity;
+  }
+  get userAssignedIdentities(): readonly UserAssignedIdentity[] {
+    return this.emulator.userAssignedIdentities;
+  }
+  credentialEnv(shape: ManagedIdentitySource): Record<string, string> {
+    return this.emulator.credentialEnv(shape);
   }
   close(): Promise<void> {
     return this.emulator.close();
