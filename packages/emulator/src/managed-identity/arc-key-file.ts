@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Where `@azure/msal-node` requires the Azure Arc challenge's key file to be, on Linux. */
 export const AZURE_ARC_KEY_FOLDER = '/var/opt/azcmagent/tokens/';
@@ -20,6 +20,7 @@ export class AzureArcKeyFolderError extends Error {
 export class ArcKeyFile {
   readonly #folder: string;
   #written: { path: string; key: string } | undefined;
+  #createdFolder: string | undefined;
 
   constructor(folder: string = AZURE_ARC_KEY_FOLDER) {
     this.#folder = folder;
@@ -36,7 +37,7 @@ export class ArcKeyFile {
     const key = randomBytes(32).toString('hex');
     const path = join(this.#folder, `bots-emulator-${randomBytes(8).toString('hex')}.key`);
     try {
-      mkdirSync(this.#folder, { recursive: true });
+      this.#createdFolder = mkdirSync(this.#folder, { recursive: true });
       writeFileSync(path, key, { mode: 0o600, flag: 'wx' });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -49,10 +50,24 @@ export class ArcKeyFile {
     return this.#written;
   }
 
-  /** Deletes the key file, if one was written. */
+  /** Deletes the key file, if one was written, and the folders it created if they are empty. */
   remove(): void {
     if (this.#written === undefined) return;
     rmSync(this.#written.path, { force: true });
     this.#written = undefined;
+    const created = this.#createdFolder;
+    this.#createdFolder = undefined;
+    if (created === undefined) return;
+    for (
+      let folder = this.#folder.replace(/\/$/, '');
+      folder.startsWith(created);
+      folder = dirname(folder)
+    ) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        return; // not empty: another emulator's key file is there
+      }
+    }
   }
 }
