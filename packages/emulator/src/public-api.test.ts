@@ -16,12 +16,16 @@ test('@bots/emulator: runtime names', () => {
   expect(Object.keys(root).sort()).toMatchInlineSnapshot(`
     [
       "AI_FOUNDRY_AUDIENCE",
+      "AZURE_ARC_KEY_FOLDER",
+      "AzureArcKeyFolderError",
       "COGNITIVE_SERVICES_AUDIENCE",
       "DEFAULT_API_KEYS",
       "DEFAULT_API_VERSION",
       "DEFAULT_CLIENT_ID",
       "DEFAULT_REPLY_TEXT",
       "DEFAULT_TENANT_ID",
+      "DEFAULT_USER_ASSIGNED_IDENTITY",
+      "MANAGED_IDENTITY_SOURCES",
       "MODEL_ENDPOINT_KINDS",
       "RequestLog",
       "isModelEndpointKind",
@@ -40,10 +44,12 @@ test('@bots/emulator: type-only names', () => {
       "EmulatorUrls",
       "EndpointKind",
       "Fault",
+      "IdentitySelector",
       "InjectFaultOptions",
       "InjectedFault",
       "IssueTokenOptions",
       "IssuedToken",
+      "ManagedIdentitySource",
       "ModelEndpointKind",
       "ModelMessage",
       "ModelReply",
@@ -57,6 +63,8 @@ test('@bots/emulator: type-only names', () => {
       "ScriptedFault",
       "TokenClaims",
       "TokenVerification",
+      "UserAssignedIdentity",
+      "UserAssignedIdentityOptions",
     ]
   `);
 });
