@@ -1,15 +1,26 @@
 import type { EmulatorState } from '../emulator-state.js';
-import { MANAGED_IDENTITY_PATHS, type ManagedIdentitySource } from './managed-identity-source.js';
+import {
+  isManagedIdentitySource,
+  MANAGED_IDENTITY_PATHS,
+  MANAGED_IDENTITY_SOURCES,
+  type ManagedIdentitySource,
+} from './managed-identity-source.js';
 
 /**
  * The environment variables that make `@azure/identity`'s `ManagedIdentityCredential` (and
  * `DefaultAzureCredential`) use one managed-identity shape of the emulator, and only that one.
- * The Azure Arc shape writes its key file first and throws `AzureArcKeyFolderError` when it cannot.
+ * The Azure Arc shape writes its key file first and throws `AzureArcKeyFolderError` when it cannot;
+ * an unknown shape throws a `TypeError` that lists the known ones.
  */
 export function managedIdentityEnv(
   shape: ManagedIdentitySource,
   state: EmulatorState,
 ): Record<string, string> {
+  if (typeof shape !== 'string' || !isManagedIdentitySource(shape)) {
+    throw new TypeError(
+      `credentialEnv: unknown managed-identity shape ${JSON.stringify(shape)}; use one of ${MANAGED_IDENTITY_SOURCES.join(', ')}.`,
+    );
+  }
   const base = state.urls.base;
   const url = `${base}${MANAGED_IDENTITY_PATHS[shape]}`;
   switch (shape) {

@@ -41,17 +41,6 @@ export const MANAGED_IDENTITY_METHODS: Readonly<Record<ManagedIdentitySource, 'G
   'azure-arc': 'GET',
 };
 
-/** The `api-version` `@azure/msal-node` 3.8 sends to each source (Cloud Shell sends none). */
-export const MANAGED_IDENTITY_API_VERSIONS: Readonly<
-  Record<ManagedIdentitySource, string | undefined>
-> = {
-  'app-service': '2019-08-01',
-  imds: '2018-02-01',
-  'cloud-shell': undefined,
-  'azure-ml': '2017-09-01',
-  'azure-arc': '2019-11-01',
-};
-
 /** Which source a (normalised) path of the main listener serves, if any. */
 export function managedIdentitySourceAt(path: string): ManagedIdentitySource | undefined {
   return MANAGED_IDENTITY_SOURCES.find((source) => MANAGED_IDENTITY_PATHS[source] === path);
