@@ -50,7 +50,7 @@ export interface Emulator {
   readonly apiVersion: string;
   /** Every request received, secrets masked. */
   readonly requests: RequestLog;
-  /** Requests to the managed-identity endpoint since start (not reset by `requests.clear()`). */
+  /** Requests to the managed-identity endpoints (every shape) since start (not reset by `requests.clear()`). */
   readonly tokenRequestCount: number;
   /** The public key tokens are signed with, as a JWK. */
   readonly publicJwk: JsonWebKey;

@@ -40,6 +40,7 @@ export async function runCredentialCases(
   emulator: Emulator,
   shape: ManagedIdentitySource,
   cases: readonly CredentialCase[],
+  envOverrides: Record<string, string> = {},
 ): Promise<ChildOutcome> {
   const code = `
 import { ManagedIdentityCredential, getBearerTokenProvider } from '@azure/identity';
@@ -70,7 +71,8 @@ try {
 }
 console.log(JSON.stringify({ results, reply }));
 `;
-  const run = await runNode(code, { env: emulator.credentialEnv(shape), cwd: packageDirectory });
+  const env = { ...emulator.credentialEnv(shape), ...envOverrides };
+  const run = await runNode(code, { env, cwd: packageDirectory });
   const last = run.stdout.trim().split('\n').at(-1) ?? '';
   let parsed: { results: CaseResult[]; reply: string | undefined };
   try {

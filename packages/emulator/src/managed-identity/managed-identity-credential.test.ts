@@ -135,6 +135,23 @@ describe('azure-ml shape with the real ManagedIdentityCredential', () => {
   });
 });
 
+it('observed: a wrong MSI_SECRET (Azure ML answers in plain text) surfaces as "Network unreachable" in @azure/identity', async () => {
+  const outcome = await runCredentialCases(emulator.emulator, 'azure-ml', [{ name: 'system' }], {
+    MSI_SECRET: 'not-the-secret',
+  });
+  expect(outcome.run.refused).toEqual([]);
+  expect(byName(outcome.results)['system']).toMatchObject({
+    ok: false,
+    errorName: 'CredentialUnavailableError',
+    message: expect.stringMatching(/^ManagedIdentityCredential: Network unreachable\./),
+  });
+  expect(identityRequests('azure-ml')[0]).toMatchObject({
+    status: 401,
+    auth: { scheme: 'secret-header', accepted: false },
+  });
+  expect(JSON.stringify(emulator.requests.all())).not.toContain('not-the-secret');
+});
+
 describe('cloud-shell shape with the real ManagedIdentityCredential', () => {
   it('posts the resource as a form for system-assigned; a user-assigned id throws before any request', async () => {
     const identity = emulator.userAssignedIdentity!;
