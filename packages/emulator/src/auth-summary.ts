@@ -2,9 +2,19 @@
 export interface AuthSummary {
   /**
    * `bearer` (an `Authorization: Bearer` JWT or key), `api-key` (`api-key` or `x-api-key`
-   * header), `identity-header` (the managed-identity endpoint's `X-IDENTITY-HEADER`), or `none`.
+   * header), `identity-header` (the managed-identity endpoint's `X-IDENTITY-HEADER`), `metadata`,
+   * `secret-header`, `basic` (the other managed-identity shapes), or `none`.
    */
-  scheme: 'bearer' | 'api-key' | 'identity-header' | 'none';
+  scheme:
+    | 'bearer'
+    | 'api-key'
+    | 'identity-header'
+    | 'none'
+    // Managed-identity shapes: IMDS and Cloud Shell's `Metadata: true`, Azure ML's `secret`
+    // header, Azure Arc's `Authorization: Basic`.
+    | 'metadata'
+    | 'secret-header'
+    | 'basic';
   /** The header that carried the credential, lower-case. */
   header?: string;
   /** Whether the endpoint accepted it (endpoints without auth, like Ollama, always accept). */

@@ -1,4 +1,5 @@
 import type { EmulatorApplication } from './authority/applications.js';
+import type { UserAssignedIdentityOptions } from './managed-identity/user-assigned-identity.js';
 import type { ModelScript } from './model-script.js';
 
 /** The API keys the emulated services accept. */
@@ -80,4 +81,10 @@ export interface EmulatorOptions {
   applications?: readonly EmulatorApplication[];
   /** Tenants the authority knows besides `tenantId` and the applications' tenants. */
   tenants?: readonly string[];
+  /**
+   * The user-assigned managed identities the identity endpoints know (by client, resource or
+   * object id); a request naming another one gets the shape's "not found" error. Default: one,
+   * `DEFAULT_USER_ASSIGNED_IDENTITY` (fake, fixed ids). `[]` for none.
+   */
+  userAssignedIdentities?: readonly UserAssignedIdentityOptions[];
 }

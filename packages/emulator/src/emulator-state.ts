@@ -5,6 +5,7 @@ import type { EmulatorUrls } from './emulator.js';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { ModelEndpointKind } from './endpoint-kind.js';
 import type { FaultQueue } from './fault-queue.js';
+import type { ManagedIdentityState } from './managed-identity/managed-identity-state.js';
 import type { RequestLog } from './request-log.js';
 import type { ScriptRunner } from './script-runner.js';
 import type { SigningKey } from './signing-key.js';
@@ -27,4 +28,5 @@ export interface EmulatorState {
   counters: { sequence: number; tokenRequests: number };
   authority: AuthorityState;
   cliLogin: CliLoginState;
+  managedIdentity: ManagedIdentityState;
 }

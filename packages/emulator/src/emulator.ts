@@ -6,9 +6,12 @@ import type {
 } from './authority/authority.js';
 import type { CliLogin } from './cli/cli-login.js';
 import type { CliStandIns } from './cli/cli-stand-ins.js';
+import type { CredentialShape } from './credential-env.js';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from './fault.js';
 import type { IssuedToken, IssueTokenOptions, TokenVerification } from './issued-token.js';
+import type { ManagedIdentitySource } from './managed-identity/managed-identity-source.js';
+import type { UserAssignedIdentity } from './managed-identity/user-assigned-identity.js';
 import type { ModelScript } from './model-script.js';
 import type { RequestLog } from './request-log.js';
 
@@ -56,10 +59,9 @@ export interface Emulator {
   /** Every request received, secrets masked. */
   readonly requests: RequestLog;
   /**
-   * Token requests since start, to the managed-identity endpoint and to the authority's token
-   * endpoint (not reset by `requests.clear()`; tell them apart in `requests` by `kind`).
-   * Requests to the managed-identity endpoint, and token calls of the `az`/`azd` stand-ins, since
-   * start (not reset by `requests.clear()`).
+   * Token requests since start (not reset by `requests.clear()`): to the managed-identity
+   * endpoints (every shape), the authority's token endpoint and the `az`/`azd` stand-ins. Tell
+   * them apart in `requests` by `kind` (`identity`, `authority`) and `source`.
    */
   readonly tokenRequestCount: number;
   /** The local Entra ID authority (https): its URL, CA file and default tenant. */
@@ -102,5 +104,17 @@ export interface Emulator {
   /** Signs the `az` or `azd` stand-in out (`false`) or in (`true`, the default) from now on. */
   setCliLogin(login: CliLogin): void;
   /** Stops every listener, destroys open connections and removes its temporary folders and files. */
+  /** The first registered user-assigned identity (by default `DEFAULT_USER_ASSIGNED_IDENTITY`); `undefined` with `userAssignedIdentities: []`. */
+  readonly userAssignedIdentity: UserAssignedIdentity | undefined;
+  /** Every registered user-assigned identity. */
+  readonly userAssignedIdentities: readonly UserAssignedIdentity[];
+  /**
+   * The environment that points `@azure/identity` at one credential shape of the emulator, and
+   * only that one: a managed-identity shape (set it in a fresh process: msal-node pins the shape
+   * per process; `azure-arc` writes its key file first and throws `AzureArcKeyFolderError` when it
+   * cannot), the default application with a secret, a certificate or a federated token file
+   * (`NODE_EXTRA_CA_CERTS` included: for a new process), or the `az`/`azd` stand-ins (`PATH`).
+   */
+  credentialEnv(shape: CredentialShape): Record<string, string>;
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { handleCliRequest } from './cli/cli-endpoint.js';
 import type { EmulatorState } from './emulator-state.js';
 import { errorBody } from './error-bodies.js';
 import { Exchange } from './exchange.js';
-import { handleIdentityRequest } from './identity-endpoint.js';
+import { handleManagedIdentityRequest } from './managed-identity/managed-identity-endpoint.js';
 import { handleModelRequest } from './model-endpoint.js';
 import { ollamaTagsBody } from './reply-bodies.js';
 import { matchMainRoute, matchOllamaRoute } from './routes.js';
@@ -45,7 +45,7 @@ async function dispatch(
   }
   switch (route.action) {
     case 'token':
-      return handleIdentityRequest(exchange, state);
+      return handleManagedIdentityRequest(exchange, route.source, state);
     case 'cli-token':
       return handleCliRequest(exchange, state);
     case 'model':

@@ -73,8 +73,8 @@ describe('managed-identity endpoint (App Service shape)', () => {
     expect(emulator.requests.ofKind('identity')).toHaveLength(1);
   });
 
-  it('sends client_id for a user-assigned identity and puts it in the token', async () => {
-    const clientId = '11111111-2222-4333-8444-555555555555';
+  it('sends client_id for a registered user-assigned identity and puts it in the token', async () => {
+    const clientId = emulator.userAssignedIdentity!.clientId;
     const credential = new ManagedIdentityCredential({ clientId });
     const accessToken = await credential.getToken('https://user-assigned.example/.default');
     expect(decodePayload(accessToken.token)).toMatchObject({
@@ -106,17 +106,17 @@ describe('managed-identity endpoint (App Service shape)', () => {
     expect(body['expires_on']).toMatch(/^\d{10}$/);
   });
 
-  it('refuses a wrong or missing X-IDENTITY-HEADER in the App Service error shape', async () => {
+  it('refuses a wrong or missing X-IDENTITY-HEADER with 403 in the App Service error shape', async () => {
     const url = `${emulator.urls.identity}?resource=https://ai.azure.com&api-version=2019-08-01`;
     const missing = await fetch(url);
-    expect(missing.status).toBe(401);
+    expect(missing.status).toBe(403);
     expect(await missing.json()).toMatchObject({
-      statusCode: 401,
+      statusCode: 403,
       message: expect.stringContaining('X-IDENTITY-HEADER'),
       correlationId: expect.any(String),
     });
     const wrong = await fetch(url, { headers: { 'X-IDENTITY-HEADER': 'not-the-secret' } });
-    expect(wrong.status).toBe(401);
+    expect(wrong.status).toBe(403);
     const refused = emulator.requests.ofKind('identity').map((entry) => entry.auth.reason);
     expect(refused).toEqual([
       'missing X-IDENTITY-HEADER',

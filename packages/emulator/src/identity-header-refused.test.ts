@@ -20,7 +20,7 @@ it('makes ManagedIdentityCredential fail with the emulator message when IDENTITY
   );
   const [request] = emulator.requests.ofKind('identity');
   expect(request).toMatchObject({
-    status: 401,
+    status: 403,
     auth: { scheme: 'identity-header', accepted: false },
   });
   expect(JSON.stringify(emulator.requests.all())).not.toContain('not-the-secret');

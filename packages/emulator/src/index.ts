@@ -10,6 +10,12 @@ export type { AuthorityRequestSummary } from './authority/authority-request-summ
 export { DEFAULT_APPLICATION_ID } from './authority/start-authority.js';
 export type { CliLogin } from './cli/cli-login.js';
 export type { CliStandIns } from './cli/cli-stand-ins.js';
+export {
+  APPLICATION_SHAPES,
+  CLI_SHAPES,
+  CREDENTIAL_SHAPES,
+  type CredentialShape,
+} from './credential-env.js';
 export type { Emulator, EmulatorUrls } from './emulator.js';
 export {
   DEFAULT_API_KEYS,
@@ -25,6 +31,17 @@ export {
 } from './endpoint-kind.js';
 export type { Fault, InjectedFault, InjectFaultOptions } from './fault.js';
 export type { IssuedToken, IssueTokenOptions, TokenVerification } from './issued-token.js';
+export { AZURE_ARC_KEY_FOLDER, AzureArcKeyFolderError } from './managed-identity/arc-key-file.js';
+export type { IdentitySelector } from './managed-identity/identity-selector.js';
+export {
+  MANAGED_IDENTITY_SOURCES,
+  type ManagedIdentitySource,
+} from './managed-identity/managed-identity-source.js';
+export {
+  DEFAULT_USER_ASSIGNED_IDENTITY,
+  type UserAssignedIdentity,
+  type UserAssignedIdentityOptions,
+} from './managed-identity/user-assigned-identity.js';
 export type {
   ModelMessage,
   ModelReply,

@@ -2,6 +2,8 @@ import type { AuthSummary } from './auth-summary.js';
 import type { AuthorityRequestSummary } from './authority/authority-request-summary.js';
 import type { EndpointKind } from './endpoint-kind.js';
 import type { Fault } from './fault.js';
+import type { IdentitySelector } from './managed-identity/identity-selector.js';
+import type { ManagedIdentitySource } from './managed-identity/managed-identity-source.js';
 import type { ModelMessage } from './model-script.js';
 
 /** One request the emulator received, as the request log keeps it. Holds no secret in clear. */
@@ -12,8 +14,6 @@ export interface RecordedRequest {
   time: number;
   /** What the request was addressed to. */
   kind: EndpointKind;
-  /** Who asked, for token requests of the `az` and `azd` stand-ins (`kind: 'identity'`). */
-  source?: 'azure-cli' | 'azure-developer-cli';
   /** The HTTP method. */
   method: string;
   /** The path, without the query string. */
@@ -42,4 +42,11 @@ export interface RecordedRequest {
   issuedToken?: { tokenId: string; audience: string; clientId: string; expiresAt: number };
   /** For the local authority: the grant, client, credential kind, outcome and reason. */
   authority?: AuthorityRequestSummary;
+  /**
+   * For token requests (`kind: 'identity'`): which managed-identity shape was asked (`app-service`,
+   * `imds`, ...), or which stand-in (`azure-cli`, `azure-developer-cli`).
+   */
+  source?: ManagedIdentitySource | 'azure-cli' | 'azure-developer-cli';
+  /** For the identity endpoint: the user-assigned identity the request named, if any. */
+  userAssignedIdentity?: IdentitySelector;
 }

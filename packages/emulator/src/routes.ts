@@ -1,10 +1,15 @@
 import type { EndpointKind } from './endpoint-kind.js';
+import {
+  MANAGED_IDENTITY_METHODS,
+  type ManagedIdentitySource,
+  managedIdentitySourceAt,
+} from './managed-identity/managed-identity-source.js';
 import type { ModelWire } from './model-script.js';
 
 /** What a path of the emulator serves. */
 export type Route =
-  | { action: 'token'; kind: 'identity'; method: 'GET' }
   | { action: 'cli-token'; kind: 'identity'; method: 'POST' }
+  | { action: 'token'; kind: 'identity'; method: 'GET' | 'POST'; source: ManagedIdentitySource }
   | { action: 'jwks' | 'openid-configuration' | 'info'; kind: 'metadata'; method: 'GET' }
   | { action: 'ollama-root' | 'ollama-tags' | 'ollama-version'; kind: 'ollama'; method: 'GET' }
   | {
@@ -30,9 +35,11 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 /** Finds what a path of the main listener serves. */
 export function matchMainRoute(pathname: string): Route | undefined {
   const path = normalizePath(pathname);
+  const source = managedIdentitySourceAt(path);
+  if (source !== undefined) {
+    return { action: 'token', kind: 'identity', method: MANAGED_IDENTITY_METHODS[source], source };
+  }
   switch (path) {
-    case IDENTITY_PATH:
-      return { action: 'token', kind: 'identity', method: 'GET' };
     case CLI_TOKEN_PATH:
       return { action: 'cli-token', kind: 'identity', method: 'POST' };
     case JWKS_PATH:

@@ -10,6 +10,7 @@ import {
 } from './authority/start-authority.js';
 import { applyCliLogin } from './cli/cli-login.js';
 import { CliStandInWriter } from './cli/cli-stand-ins.js';
+import { credentialEnv } from './credential-env.js';
 import type { Emulator, EmulatorUrls } from './emulator.js';
 import { emulatorEnvironment, keyEnvironment } from './emulator-environment.js';
 import {
@@ -21,6 +22,9 @@ import {
 import type { EmulatorState } from './emulator-state.js';
 import { FaultQueue } from './fault-queue.js';
 import { createRequestHandler } from './handle-request.js';
+import { ArcKeyFile } from './managed-identity/arc-key-file.js';
+import { defaultAzureMlSecret } from './managed-identity/managed-identity-state.js';
+import { registerUserAssignedIdentities } from './managed-identity/user-assigned-identity.js';
 import { RequestLog } from './request-log.js';
 import { CLI_TOKEN_PATH, IDENTITY_PATH, JWKS_PATH } from './routes.js';
 import { ScriptRunner } from './script-runner.js';
@@ -63,11 +67,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     applications: options.applications,
   });
   const signingKey = options.uniqueSigningKey ? await createSigningKey() : await sharedSigningKey();
+  const systemClientId = options.clientId ?? DEFAULT_CLIENT_ID;
+  const userAssignedIdentities = registerUserAssignedIdentities(
+    options.userAssignedIdentities,
+    tenantId,
+    systemClientId,
+  );
   const issuer = new TokenIssuer({
     signingKey,
     clock,
     tenantId,
-    clientId: options.clientId ?? DEFAULT_CLIENT_ID,
+    clientId: systemClientId,
     defaultLifetimeSeconds: lifetime,
   });
   const state: EmulatorState = {
@@ -86,6 +96,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     counters: { sequence: 0, tokenRequests: 0 },
     authority: undefined as unknown as AuthorityState,
     cliLogin: { az: true, azd: true },
+    managedIdentity: {
+      userAssignedIdentities,
+      systemClientId,
+      azureMlSecret: defaultAzureMlSecret(),
+      arcKey: new ArcKeyFile(),
+    },
   };
 
   const main = createServer(createRequestHandler(state, 'main'));
@@ -151,10 +167,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     verifyToken: (token) => issuer.verify(token),
     writeCliStandIns: (folder) => cliStandIns.write(folder),
     setCliLogin: (login) => applyCliLogin(state.cliLogin, login),
+    userAssignedIdentity: userAssignedIdentities[0],
+    userAssignedIdentities,
+    credentialEnv: (shape) =>
+      credentialEnv(shape, state, {
+        authority: authority.authority,
+        application: authority.application,
+        writeFederatedTokenFile: () => authority.writeFederatedTokenFile(),
+        writeCliStandIns: () => cliStandIns.write(),
+      }),
     close: () => {
-      closing ??= Promise.all([stop(main), stop(ollama), authority.close()]).then(() =>
-        cliStandIns.close(),
-      );
+      closing ??= Promise.all([stop(main), stop(ollama), authority.close()]).then(() => {
+        state.managedIdentity.arcKey.remove();
+        return cliStandIns.close();
+      });
       return closing;
     },
   };

@@ -28,6 +28,8 @@ export interface TokenRequest {
   issuedNoEarlierThan?: number;
   /** Claims added as they are, e.g. `azp` or `xms_cc`. */
   extraClaims?: Record<string, unknown>;
+  /** The identity's object id (`oid`, `sub`). Default: derived from the tenant and client id. */
+  objectId?: string;
 }
 
 /** Issues and verifies the emulator's access tokens, and revokes them. */
@@ -68,7 +70,7 @@ export class TokenIssuer {
     const now = Math.max(Math.floor(clock() / 1000), request.issuedNoEarlierThan ?? 0);
     const lifetime = request.lifetimeSeconds ?? defaultLifetimeSeconds;
     const clientId = request.clientId ?? this.#settings.clientId;
-    const objectId = deterministicGuid(`object:${tenantId}:${clientId}`);
+    const objectId = request.objectId ?? deterministicGuid(`object:${tenantId}:${clientId}`);
     const claims: TokenClaims = {
       aud: scopeToAudience(request.audience),
       iss: this.issuerOf(tenantId),

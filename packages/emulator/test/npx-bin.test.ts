@@ -179,7 +179,7 @@ describe('npx bots-emulator (installed from the packed tarball)', () => {
     expect(existsSync(join(folder, 'azd'))).toBe(true);
     const url = `${env['IDENTITY_ENDPOINT']}?resource=${RESOURCE}&api-version=2019-08-01`;
     const refused = await run('curl', ['-sS', '--noproxy', '*', url], { cwd: scratch });
-    expect(JSON.parse(refused.stdout)).toMatchObject({ statusCode: 401 });
+    expect(JSON.parse(refused.stdout)).toMatchObject({ statusCode: 403 });
     const token = await run(
       'curl',
       ['-sS', '--noproxy', '*', '-H', `X-IDENTITY-HEADER: ${env['IDENTITY_HEADER']}`, url],

@@ -6,10 +6,13 @@ import type {
 } from '../authority/authority.js';
 import type { CliLogin } from '../cli/cli-login.js';
 import type { CliStandIns } from '../cli/cli-stand-ins.js';
+import type { CredentialShape } from '../credential-env.js';
 import type { Emulator, EmulatorUrls } from '../emulator.js';
 import type { EmulatorApiKeys } from '../emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from '../fault.js';
 import type { IssuedToken, IssueTokenOptions, TokenVerification } from '../issued-token.js';
+import type { ManagedIdentitySource } from '../managed-identity/managed-identity-source.js';
+import type { UserAssignedIdentity } from '../managed-identity/user-assigned-identity.js';
 import type { ModelScript } from '../model-script.js';
 import type { RequestLog } from '../request-log.js';
 import type { EmulatorHandle } from './use-emulator-options.js';
@@ -96,6 +99,15 @@ export class LiveEmulatorHandle implements EmulatorHandle {
   }
   setCliLogin(login: CliLogin): void {
     this.emulator.setCliLogin(login);
+  }
+  get userAssignedIdentity(): UserAssignedIdentity | undefined {
+    return this.emulator.userAssignedIdentity;
+  }
+  get userAssignedIdentities(): readonly UserAssignedIdentity[] {
+    return this.emulator.userAssignedIdentities;
+  }
+  credentialEnv(shape: CredentialShape): Record<string, string> {
+    return this.emulator.credentialEnv(shape);
   }
   close(): Promise<void> {
     return this.emulator.close();
