@@ -89,10 +89,7 @@ function parseChallenges(header: string): Challenge[] {
       challenges.push(current);
       if (equals < 0) continue;
     }
-    const name = head
-      .slice(space > 0 ? space : 0)
-      .trim()
-      .toLowerCase();
+    const name = head.slice(Math.max(space, 0)).trim().toLowerCase();
     if (current && TOKEN.test(name)) current.params.set(name, unquote(element.slice(equals + 1)));
   }
   return challenges;

@@ -61,7 +61,7 @@ export async function tokenProviderFromEnv(
   const methods = resolveAuthMethods(env);
   if (methods.length === 0) return undefined;
   // Every step's variables are checked, even with a credential of the caller's.
-  methods.forEach((method) => credentialPlan(method, env));
+  for (const method of methods) credentialPlan(method, env);
   const scope = checked.scope?.trim() || scopeFromEnv(env) || COGNITIVE_SERVICES_SCOPE;
   const credential =
     checked.credential ?? (await credentialForMethods(methods, env, checked.importer));
