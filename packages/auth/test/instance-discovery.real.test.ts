@@ -142,6 +142,7 @@ function run(env: Record<string, string>) {
 describe('AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY against a local https authority', () => {
   it.each([
     ['environment', { AZURE_CLIENT_SECRET: 'a-client-secret-0123456789' }],
+    ['azure_ad', { AZURE_CLIENT_SECRET: 'a-client-secret-0123456789' }],
     ['workload_identity', { AZURE_FEDERATED_TOKEN_FILE: '' }],
   ] as const)('%s with true: the token, from the local authority only', async (method, extra) => {
     const before = paths.length;
