@@ -5,6 +5,7 @@ import { type TokenCredential, tokenProviderFromCredential } from '@bots/auth';
 import { useEmulator } from '@bots/emulator/testing';
 import { runNode } from '@bots/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { claimsChallengeOf } from './claims-challenge-of.js';
 import { createChatModel } from './create-chat-model.js';
 
 // Continuous Access Evaluation: the emulator revokes its tokens (revokeIssuedTokens) and answers
@@ -182,5 +183,29 @@ describe('managed identity cannot honour the claims (the real ManagedIdentityCre
       200, 401,
     ]);
     expect(challenges).toHaveLength(1);
+  });
+});
+
+describe('claimsChallengeOf: the challenge in an SDK error', () => {
+  const header = `Bearer realm="", error="insufficient_claims", claims="${Buffer.from(claimsAt(1)).toString('base64')}"`;
+  it('reads Headers, a plain record in any case, and an array of values', () => {
+    expect(claimsChallengeOf({ headers: new Headers({ 'WWW-Authenticate': header }) })).toBe(
+      claimsAt(1),
+    );
+    expect(claimsChallengeOf({ headers: { 'Www-Authenticate': header } })).toBe(claimsAt(1));
+    expect(
+      claimsChallengeOf({ headers: { 'www-authenticate': ['Basic realm="x"', header] } }),
+    ).toBe(claimsAt(1));
+  });
+
+  it('undefined without one', () => {
+    for (const error of [
+      null,
+      new Error('x'),
+      { headers: new Headers({ 'www-authenticate': 'Bearer error="invalid_token"' }) },
+      { headers: 'www-authenticate' },
+    ]) {
+      expect(claimsChallengeOf(error)).toBeUndefined();
+    }
   });
 });
