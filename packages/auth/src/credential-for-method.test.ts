@@ -83,3 +83,20 @@ describe('credentialForMethods', () => {
     ]);
   });
 });
+
+describe('a credential that refuses the environment when it is created', () => {
+  it("is a ConfigurationError naming the class and the method, with @azure/identity's reason", async () => {
+    const previous = process.env.AZURE_TOKEN_CREDENTIALS;
+    process.env.AZURE_TOKEN_CREDENTIALS = 'nonsense';
+    try {
+      const attempt = credentialForMethods(['azure_cli', 'azure_ad'], {});
+      await expect(attempt).rejects.toThrow(ConfigurationError);
+      await expect(attempt).rejects.toThrow(
+        'DefaultAzureCredential (AZURE_AUTH_METHOD azure_ad) could not be created: Invalid value for AZURE_TOKEN_CREDENTIALS = nonsense.',
+      );
+    } finally {
+      if (previous === undefined) delete process.env.AZURE_TOKEN_CREDENTIALS;
+      else process.env.AZURE_TOKEN_CREDENTIALS = previous;
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { type CredentialMethod, type Env, resolveAuthMethods } from './auth-meth
 import { credentialPlan } from './credential-plan.js';
 import { ConfigurationError } from './errors.js';
 import { loadIdentity, type ModuleImporter } from './load-identity.js';
+import { redact } from './redact.js';
 import type { TokenCredential } from './token-provider.js';
 
 /**
@@ -40,9 +41,18 @@ export async function credentialForMethods(
     credentialPlan(method, env, { followedByAnother: index < methods.length - 1 }),
   );
   const identity = await loadIdentity(importer);
-  const credentials = plans.map(({ className, options }) => {
+  const credentials = plans.map(({ method, className, options }) => {
     const Credential = identity[className] as unknown as new (options?: object) => TokenCredential;
-    return Object.keys(options).length === 0 ? new Credential() : new Credential(options);
+    try {
+      return Object.keys(options).length === 0 ? new Credential() : new Credential(options);
+    } catch (error) {
+      // Its own checks of the environment: AZURE_TOKEN_CREDENTIALS, a user-assigned id where the
+      // hosting shape (Cloud Shell, Service Fabric) refuses one.
+      throw new ConfigurationError(
+        `${className} (AZURE_AUTH_METHOD ${method}) could not be created: ${redact(error instanceof Error ? error.message : String(error))}`,
+        { cause: error },
+      );
+    }
   });
   if (credentials.length === 1) return credentials[0] as TokenCredential;
   return new identity.ChainedTokenCredential(
