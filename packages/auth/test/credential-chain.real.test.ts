@@ -56,10 +56,20 @@ beforeAll(async () => {
     `#!/bin/sh
 echo "$@" >> "${bin}/azd-calls"
 if [ -n "$FAKE_AZD_LOGGED_OUT" ]; then echo 'ERROR: not logged in, run \`azd auth login\` to login' >&2; exit 1; fi
+if [ -n "$FAKE_AZD_FRESH" ]; then printf '{"token":"azd-fresh-%s","expiresOn":"2099-01-01T00:00:00Z"}' "$(date +%s%N)"; echo; exit 0; fi
 echo '{"token":"${AZD_TOKEN}","expiresOn":"2099-01-01T00:00:00Z"}'
 `,
   );
   chmodSync(azd, 0o755);
+  const az = join(bin, 'az');
+  writeFileSync(
+    az,
+    `#!/bin/sh
+echo "$@" >> "${bin}/az-calls"
+echo '{"accessToken":"az-token-0123456789","expires_on":4070908800}'
+`,
+  );
+  chmodSync(az, 0o755);
 });
 
 afterAll(async () => {
@@ -167,5 +177,44 @@ describe('a user-assigned managed identity by any id, with the real ManagedIdent
       'ConfigurationError: AZURE_CLIENT_ID and AZURE_AUTH_IDENTITY_OBJECT_ID are set, but a user-assigned managed identity is picked by one id',
     );
     expect(imdsRequests.length).toBe(before);
+  });
+});
+
+describe('claims with the real CLI credentials: azd honours them, az rejects them', () => {
+  const CLAIMS = '{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}';
+  const code = `
+    import { tokenProviderFromEnv } from '@bots/auth';
+    const provider = await tokenProviderFromEnv({ env: process.env });
+    const first = await provider();
+    provider.invalidate({ claims: ${JSON.stringify(CLAIMS)} });
+    try {
+      console.log(JSON.stringify({ first, second: await provider() }));
+    } catch (error) {
+      console.log(JSON.stringify({ first, name: error.name, message: error.message }));
+    }
+  `;
+
+  it('azure_developer_cli: azd gets --claims <base64>, and its fresh token is taken', async () => {
+    const result = await run(
+      { AZURE_AUTH_METHOD: 'azure_developer_cli', FAKE_AZD_FRESH: '1' },
+      code,
+    );
+    expect(result.refused).toEqual([]);
+    const answer = JSON.parse(result.stdout.trim()) as { first: string; second: string };
+    expect(answer.second).toMatch(/^azd-fresh-/);
+    expect(answer.second).not.toBe(answer.first);
+    expect(azdCalls().at(-1)).toContain(`--claims ${Buffer.from(CLAIMS).toString('base64')}`);
+  });
+
+  it('azure_cli: @azure/identity refuses without running az, asking for az login --claims-challenge', async () => {
+    const result = await run({ AZURE_AUTH_METHOD: 'azure_cli' }, code);
+    expect(result.refused).toEqual([]);
+    const answer = JSON.parse(result.stdout.trim()) as { name: string; message: string };
+    expect(answer.name).toBe('AuthenticationError');
+    expect(answer.message).toContain(
+      `az login --claims-challenge ${Buffer.from(CLAIMS).toString('base64')} --scope https://cognitiveservices.azure.com/.default`,
+    );
+    const calls = readFileSync(join(bin, 'az-calls'), 'utf8').trim().split('\n');
+    expect(calls).toHaveLength(1);
   });
 });
