@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { runNode } from '@bots/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY with the real EnvironmentCredential (client secret) and
+// Against an https authority on loopback: AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY, and a claims
+// challenge honoured by a service principal. AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY with the real EnvironmentCredential (client secret) and
 // WorkloadIdentityCredential against an https authority on loopback (a CA made here with
 // openssl; NODE_EXTRA_CA_CERTS is read at process start, so each case runs in a fresh Node).
 // Without the option MSAL asks the public cloud's instance discovery first, which the loopback
@@ -22,6 +23,7 @@ let directory: string;
 let authority: Server;
 let authorityUrl: string;
 const paths: string[] = [];
+const tokenBodies: URLSearchParams[] = [];
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'auth-discovery-'));
@@ -91,16 +93,23 @@ beforeAll(async () => {
         return;
       }
       if (path === `/${TENANT}/oauth2/v2.0/token`) {
-        request.resume();
-        request.on('end', () =>
+        let body = '';
+        request.setEncoding('utf8').on('data', (chunk: string) => {
+          body += chunk;
+        });
+        request.on('end', () => {
+          const form = new URLSearchParams(body);
+          tokenBodies.push(form);
           response.end(
             JSON.stringify({
-              access_token: 'local-authority-token-0123456789',
+              access_token: form.has('claims')
+                ? `local-authority-token-with-claims-${tokenBodies.length}`
+                : 'local-authority-token-0123456789',
               expires_in: 3600,
               token_type: 'Bearer',
             }),
-          ),
-        );
+          );
+        });
         return;
       }
       response.writeHead(404);
@@ -178,5 +187,42 @@ describe('AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY against a local https authority'
     expect(error.message).toContain('endpoints_resolution_error: Endpoints cannot be resolved');
     expect(error.message).not.toContain('a-client-secret-0123456789');
     expect(paths.slice(before)).not.toContain(`POST /${TENANT}/oauth2/v2.0/token`);
+  });
+});
+
+describe('a service principal honours a claims challenge (the real EnvironmentCredential)', () => {
+  it('invalidate({ claims }): MSAL asks the authority anew with the claims, and the new token is taken', async () => {
+    const claims = '{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}';
+    const before = tokenBodies.length;
+    const result = await runNode(
+      `
+      import { tokenProviderFromEnv } from '@bots/auth';
+      const provider = await tokenProviderFromEnv({ env: process.env });
+      const first = await provider();
+      provider.invalidate({ claims: ${JSON.stringify(claims)} });
+      console.log(JSON.stringify({ first, second: await provider() }));
+    `,
+      {
+        cwd: PACKAGE,
+        env: {
+          NODE_EXTRA_CA_CERTS: join(directory, 'ca.pem'),
+          AZURE_AUTHORITY_HOST: authorityUrl,
+          AZURE_TENANT_ID: TENANT,
+          AZURE_CLIENT_ID: CLIENT,
+          AZURE_CLIENT_SECRET: 'a-client-secret-0123456789',
+          AZURE_AUTH_METHOD: 'environment',
+          AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY: 'true',
+        },
+      },
+    );
+    expect(result.refused).toEqual([]);
+    expect(JSON.parse(result.stdout.trim())).toEqual({
+      first: 'local-authority-token-0123456789',
+      second: `local-authority-token-with-claims-${before + 2}`,
+    });
+    const sent = tokenBodies.slice(before);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]?.has('claims')).toBe(false);
+    expect(JSON.parse(sent[1]?.get('claims') ?? '{}')).toEqual(JSON.parse(claims));
   });
 });
