@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { runNode } from '@bots/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// Against an https authority on loopback: AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY, and a claims
-// challenge honoured by a service principal. AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY with the real EnvironmentCredential (client secret) and
-// WorkloadIdentityCredential against an https authority on loopback (a CA made here with
-// openssl; NODE_EXTRA_CA_CERTS is read at process start, so each case runs in a fresh Node).
-// Without the option MSAL asks the public cloud's instance discovery first, which the loopback
-// guard refuses; with it the token comes from the local authority alone.
+// The real EnvironmentCredential (client secret), DefaultAzureCredential and
+// WorkloadIdentityCredential against an https authority on loopback (a CA made here with openssl;
+// NODE_EXTRA_CA_CERTS is read at process start, so each case runs in a fresh Node):
+// - AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY: without it MSAL asks the public cloud's instance
+//   discovery first, which cannot be reached from here; with it the token comes from the local
+//   authority alone;
+// - a claims challenge: a service principal posts the claims to the authority.
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const TENANT = '72f988bf-0000-0000-0000-000000000001';
