@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { type Env, redact, type TokenCredential } from '@bots/auth';
+import { type Env, managedIdentityChoice, redact, type TokenCredential } from '@bots/auth';
 import { withoutEscapes } from './terminal-text.js';
 
 /**
@@ -47,29 +47,118 @@ export function chainOf(
   });
 }
 
-/** Whether `program` is on this process's `PATH` (as the Azure CLI credentials will look). */
-export function onPath(program: string): boolean {
+/** Where `program` is on this process's `PATH` (as the Azure CLI credentials will look), if it is. */
+export function findOnPath(program: string): string | undefined {
   try {
-    execFileSync('sh', ['-c', 'command -v "$0"', program], { stdio: 'ignore' });
-    return true;
+    return (
+      execFileSync('sh', ['-c', 'command -v "$0"', program], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || undefined
+    );
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** Whether `program` is on this process's `PATH`. */
+export function onPath(program: string): boolean {
+  return findOnPath(program) !== undefined;
 }
 
 function set(env: Env, name: string): boolean {
   return Boolean(env[name]?.trim());
 }
 
-/** Where managed identity will ask for a token, from the variables `@azure/identity` reads. */
+function shown(env: Env, name: string): string {
+  return set(env, name) ? `${name}=${env[name]?.trim()}` : `${name} NOT set`;
+}
+
+/** `set` or `NOT set` for a secret: never its value. */
+function secret(env: Env, name: string): string {
+  return `${name} ${set(env, name) ? 'set' : 'NOT set'}`;
+}
+
+/** The authority a service principal or workload identity signs in at, and instance discovery. */
+export function authorityLine(env: Env): string {
+  const host = set(env, 'AZURE_AUTHORITY_HOST')
+    ? `authority AZURE_AUTHORITY_HOST=${env.AZURE_AUTHORITY_HOST?.trim()}`
+    : 'authority https://login.microsoftonline.com (the public cloud: AZURE_AUTHORITY_HOST not set)';
+  const discovery = env.AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY?.trim().toLowerCase();
+  return `${host}, instance discovery ${discovery === 'true' ? 'off (AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY=true)' : 'on (AZURE_AUTH_DISABLE_INSTANCE_DISCOVERY=true turns it off for a private cloud)'}`;
+}
+
+/**
+ * Where managed identity will ask for a token, from the variables `@azure/identity` and MSAL read,
+ * in the order they pick a source (AKS token exchange, Service Fabric, App Service, Azure ML,
+ * Cloud Shell, Azure Arc, IMDS), and which identity (user-assigned by which id, or
+ * system-assigned). Secrets are only "set" or "NOT set".
+ */
 export function managedIdentitySource(env: Env): string {
-  const where = set(env, 'IDENTITY_ENDPOINT')
-    ? `App Service endpoint IDENTITY_ENDPOINT=${env.IDENTITY_ENDPOINT} (IDENTITY_HEADER ${set(env, 'IDENTITY_HEADER') ? 'set' : 'NOT set'})`
-    : set(env, 'MSI_ENDPOINT')
-      ? `MSI_ENDPOINT=${env.MSI_ENDPOINT}`
-      : 'IMDS (http://169.254.169.254), which answers only on an Azure VM or container host';
-  const clientId = env.AZURE_CLIENT_ID?.trim();
-  return `${where}${clientId ? `, user-assigned AZURE_CLIENT_ID=${clientId}` : ', system-assigned'}`;
+  let who: string;
+  let clientId: string | undefined;
+  try {
+    const choice = managedIdentityChoice(env);
+    if ('clientId' in choice) {
+      clientId = choice.clientId;
+      who = `, user-assigned AZURE_CLIENT_ID=${choice.clientId}`;
+    } else if ('resourceId' in choice) {
+      who = `, user-assigned by resource id AZURE_AUTH_IDENTITY_RESOURCE_ID=${choice.resourceId}`;
+    } else if ('objectId' in choice) {
+      who = `, user-assigned by object id AZURE_AUTH_IDENTITY_OBJECT_ID=${choice.objectId}`;
+    } else who = ', system-assigned';
+  } catch (error) {
+    who = `, identity ids in conflict: ${(error as Error).message}`;
+  }
+  let where: string;
+  if (clientId && set(env, 'AZURE_TENANT_ID') && set(env, 'AZURE_FEDERATED_TOKEN_FILE')) {
+    where = `AKS token exchange (workload identity federation): token file ${shown(env, 'AZURE_FEDERATED_TOKEN_FILE')}, tenant ${shown(env, 'AZURE_TENANT_ID')}, ${authorityLine(env).replace(/, instance discovery.*/, '')}`;
+  } else if (
+    set(env, 'IDENTITY_ENDPOINT') &&
+    set(env, 'IDENTITY_HEADER') &&
+    set(env, 'IDENTITY_SERVER_THUMBPRINT')
+  ) {
+    where = `Service Fabric endpoint IDENTITY_ENDPOINT=${env.IDENTITY_ENDPOINT} (${secret(env, 'IDENTITY_HEADER')}, IDENTITY_SERVER_THUMBPRINT=${env.IDENTITY_SERVER_THUMBPRINT})`;
+  } else if (set(env, 'IDENTITY_ENDPOINT') && set(env, 'IDENTITY_HEADER')) {
+    where = `App Service endpoint IDENTITY_ENDPOINT=${env.IDENTITY_ENDPOINT} (IDENTITY_HEADER set)`;
+  } else if (set(env, 'MSI_ENDPOINT') && set(env, 'MSI_SECRET')) {
+    where = `Azure ML endpoint MSI_ENDPOINT=${env.MSI_ENDPOINT} (MSI_SECRET set)`;
+  } else if (set(env, 'MSI_ENDPOINT')) {
+    where = `Cloud Shell endpoint MSI_ENDPOINT=${env.MSI_ENDPOINT}`;
+  } else if (set(env, 'IDENTITY_ENDPOINT') && set(env, 'IMDS_ENDPOINT')) {
+    where = `Azure Arc endpoint IDENTITY_ENDPOINT=${env.IDENTITY_ENDPOINT} (IMDS_ENDPOINT=${env.IMDS_ENDPOINT})`;
+  } else if (set(env, 'IDENTITY_ENDPOINT')) {
+    where = `IDENTITY_ENDPOINT=${env.IDENTITY_ENDPOINT} but ${secret(env, 'IDENTITY_HEADER')} and IMDS_ENDPOINT NOT set: no shape matches, so IMDS`;
+  } else if (set(env, 'AZURE_POD_IDENTITY_AUTHORITY_HOST')) {
+    where = `IMDS at AZURE_POD_IDENTITY_AUTHORITY_HOST=${env.AZURE_POD_IDENTITY_AUTHORITY_HOST}`;
+  } else {
+    where = 'IMDS (http://169.254.169.254), which answers only on an Azure VM or container host';
+  }
+  return `${where}${who}`;
+}
+
+/** What a service principal from the environment (`EnvironmentCredential`) will use. */
+export function servicePrincipalSource(env: Env): string {
+  const proof = set(env, 'AZURE_CLIENT_SECRET')
+    ? 'AZURE_CLIENT_SECRET set'
+    : set(env, 'AZURE_CLIENT_CERTIFICATE_PATH')
+      ? `certificate AZURE_CLIENT_CERTIFICATE_PATH=${env.AZURE_CLIENT_CERTIFICATE_PATH} (${secret(env, 'AZURE_CLIENT_CERTIFICATE_PASSWORD')})`
+      : 'NO secret or certificate set (AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH)';
+  return `service principal: tenant ${shown(env, 'AZURE_TENANT_ID')}, client ${shown(env, 'AZURE_CLIENT_ID')}, ${proof}, ${authorityLine(env)}`;
+}
+
+/** What a workload identity (`WorkloadIdentityCredential`) will use. */
+export function workloadIdentitySource(env: Env): string {
+  return `workload identity: token file ${shown(env, 'AZURE_FEDERATED_TOKEN_FILE')}, client ${shown(env, 'AZURE_CLIENT_ID')}, tenant ${shown(env, 'AZURE_TENANT_ID')}, ${authorityLine(env)}`;
+}
+
+/** Where `az` or `azd` is, and how to sign in with it. */
+export function cliSource(program: 'az' | 'azd'): string {
+  const login = program === 'az' ? 'az login' : 'azd auth login';
+  const found = findOnPath(program);
+  return found
+    ? `${program} on PATH (${login}): ${found}`
+    : `${program} NOT installed (not on PATH)`;
 }
 
 /** What each credential of the chain will find here (names of variables; values only when not secret). */
@@ -87,13 +176,12 @@ const SOURCES: Record<string, (env: Env) => string> = {
   ManagedIdentityCredential: managedIdentitySource,
   VisualStudioCodeCredential: () =>
     'the VS Code Azure sign-in (needs the @azure/identity-vscode plugin)',
-  AzureCliCredential: () => (onPath('az') ? 'az on PATH (az login)' : 'az not installed'),
+  AzureCliCredential: () => cliSource('az'),
   AzurePowerShellCredential: () =>
     onPath('pwsh') || onPath('powershell')
       ? 'PowerShell on PATH (Connect-AzAccount)'
       : 'PowerShell not installed',
-  AzureDeveloperCliCredential: () =>
-    onPath('azd') ? 'azd on PATH (azd auth login)' : 'azd not installed',
+  AzureDeveloperCliCredential: () => cliSource('azd'),
   BrokerCredential: () => 'the Windows broker (needs the @azure/identity-broker plugin)',
 };
 

@@ -19,6 +19,7 @@ export interface IdentityModule {
   AzureDeveloperCliCredential: CredentialClass;
   EnvironmentCredential: CredentialClass;
   WorkloadIdentityCredential: CredentialClass;
+  ChainedTokenCredential: CredentialClass;
   /** `@azure/identity`'s own cached provider (it refreshes within 2 minutes of expiry). */
   getBearerTokenProvider(
     credential: TokenCredential,

@@ -1,16 +1,37 @@
 export {
   AUTH_METHODS,
   type AuthMethod,
+  type CredentialMethod,
+  describeAuthMethods,
   type Env,
   readVariable,
   resolveAuthMethod,
+  resolveAuthMethods,
 } from './auth-method.js';
 export {
   assertBearerTransport,
   assertSecretTransport,
   type SecretTransportCheck,
 } from './bearer-transport.js';
-export { credentialForMethod } from './credential-for-method.js';
+export { parseClaimsChallenge } from './claims-challenge.js';
+export {
+  credentialForMethod,
+  credentialForMethods,
+  credentialFromEnv,
+} from './credential-for-method.js';
+export {
+  CREDENTIAL_CLASS_OF,
+  type CredentialClassName,
+  type CredentialPlan,
+  type CredentialPlanOptions,
+  credentialPlan,
+  DISABLE_INSTANCE_DISCOVERY_VARIABLE,
+  IDENTITY_OBJECT_ID_VARIABLE,
+  IDENTITY_RESOURCE_ID_VARIABLE,
+  instanceDiscoveryDisabled,
+  type ManagedIdentityChoice,
+  managedIdentityChoice,
+} from './credential-plan.js';
 export { ERROR_KINDS, type ErrorKind, errorKindOf, isErrorKind } from './error-kind.js';
 export {
   AuthenticationError,
@@ -55,6 +76,7 @@ export {
   type AccessToken,
   type CachedTokenProvider,
   canInvalidate,
+  type InvalidateOptions,
   type TokenCacheStats,
   type TokenCredential,
   type TokenProvider,

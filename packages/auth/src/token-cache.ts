@@ -7,6 +7,7 @@ import {
   checkString,
 } from './option-checks.js';
 import { redact, registerSecret } from './redact.js';
+import { isStillRevoked, revokedTokenError } from './revoked-token.js';
 import type {
   AccessToken,
   CachedTokenProvider,
@@ -85,12 +86,18 @@ interface CachedToken {
  * background refresh ahead of expiry so that no caller waits once a token is cached, and
  * `invalidate()` for a token the server rejected. Tokens fetched are registered for redaction.
  *
+ * `invalidate({ claims })` (after a claims challenge, see `parseClaimsChallenge`) passes the
+ * claims to the next fetch only: `fetchToken(signal, claims)`. When that fetch gives the rejected
+ * token again (or one issued before the challenge's `nbf`), the caller gets an
+ * `AuthenticationError` that says the credential cannot replace the revoked token yet, when it
+ * can, and what to do, instead of the revoked token (see `revokedTokenError`).
+ *
  * A caller that has to wait passes its `abortSignal` (`provider({ abortSignal })`) on to
  * `fetchToken`; a background refresh gets no signal (its caller was answered from the cache).
  * When the signal aborts the fetch, the caller gets the signal's reason.
  */
 export function cachedTokenProvider(
-  fetchToken: (signal?: AbortSignal) => Promise<AccessToken | null>,
+  fetchToken: (signal?: AbortSignal, claims?: string) => Promise<AccessToken | null>,
   cacheOptions: TokenCacheOptions = {},
 ): CachedTokenProvider {
   checkFunction(fetchToken, 'fetchToken', 'Pass a function that resolves to an AccessToken.');
@@ -110,16 +117,24 @@ export function cachedTokenProvider(
   let inFlight: Promise<CachedToken> | undefined;
   let retryBackgroundAt = 0;
   let generation = 0;
+  let pendingClaims: string | undefined;
+  let rejectedToken: string | undefined;
 
   const fetchFresh = (signal?: AbortSignal): Promise<CachedToken> => {
     if (inFlight) return inFlight;
     const started = generation;
+    const claims = pendingClaims;
+    const rejected = rejectedToken;
+    pendingClaims = undefined;
+    rejectedToken = undefined;
     stats.fetches += 1;
     const attempt = (async () => {
       const fetchedAt = now();
       let accessToken: AccessToken | null;
       try {
-        accessToken = await fetchToken(signal);
+        accessToken = await (claims === undefined
+          ? fetchToken(signal)
+          : fetchToken(signal, claims));
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         throw new AuthenticationError(
@@ -133,6 +148,14 @@ export function cachedTokenProvider(
         throw new AuthenticationError(`The ${label} returned no token.`);
       }
       registerSecret(accessToken.token);
+      if (claims !== undefined && isStillRevoked(accessToken.token, rejected, claims)) {
+        throw revokedTokenError({
+          label,
+          sameToken: accessToken.token === rejected,
+          expiresOnTimestamp: accessToken.expiresOnTimestamp,
+          now: now(),
+        });
+      }
       const expiresAt = accessToken.expiresOnTimestamp;
       const lifetime = Math.max(0, expiresAt - fetchedAt);
       let refreshAt = expiresAt - Math.min(refreshWindowMs, lifetime / 4);
@@ -175,7 +198,16 @@ export function cachedTokenProvider(
   };
 
   return Object.assign(provider, {
-    invalidate(): void {
+    invalidate(invalidateOptions?: { claims?: string }): void {
+      const claims = invalidateOptions?.claims;
+      if (claims !== undefined) {
+        checkString(claims, 'invalidate claims', {
+          nonEmpty: true,
+          hint: 'Pass the decoded claims of the challenge (parseClaimsChallenge), or nothing.',
+        });
+        pendingClaims = claims;
+        rejectedToken = current?.token;
+      }
       generation += 1;
       current = undefined;
       inFlight = undefined;
@@ -187,7 +219,8 @@ export function cachedTokenProvider(
 
 /**
  * A cached token provider over any `TokenCredential` (every `@azure/identity` credential) for one
- * scope: the same contract as `getBearerTokenProvider`, plus `invalidate()` and `stats`.
+ * scope: the same contract as `getBearerTokenProvider`, plus `invalidate()` and `stats`; the
+ * claims of `invalidate({ claims })` go to `getToken(scope, { claims })` once.
  */
 export function tokenProviderFromCredential(
   credential: TokenCredential,
@@ -200,7 +233,11 @@ export function tokenProviderFromCredential(
     hint: 'Pass a scope such as https://cognitiveservices.azure.com/.default (COGNITIVE_SERVICES_SCOPE).',
   });
   return cachedTokenProvider(
-    (abortSignal) => credential.getToken(scope, abortSignal ? { abortSignal } : {}),
+    (abortSignal, claims) =>
+      credential.getToken(scope, {
+        ...(abortSignal ? { abortSignal } : {}),
+        ...(claims !== undefined ? { claims } : {}),
+      }),
     options,
   );
 }

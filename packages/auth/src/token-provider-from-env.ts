@@ -1,5 +1,6 @@
-import { type Env, resolveAuthMethod } from './auth-method.js';
-import { credentialForMethod } from './credential-for-method.js';
+import { describeAuthMethods, type Env, resolveAuthMethods } from './auth-method.js';
+import { credentialForMethods } from './credential-for-method.js';
+import { credentialPlan } from './credential-plan.js';
 import type { ModuleImporter } from './load-identity.js';
 import { checkFunction, checkKnownKeys, checkObject, checkString } from './option-checks.js';
 import { COGNITIVE_SERVICES_SCOPE, scopeFromEnv } from './scopes.js';
@@ -45,7 +46,8 @@ const NAME = 'tokenProviderFromEnv options';
 
 /**
  * The token provider the environment opts into through `AZURE_AUTH_METHOD`, or `undefined` when
- * it opts into none (`api_key` or unset): the credential the method names and a scope (the
+ * it opts into none (`api_key` or unset): the credential the method names (or the
+ * `ChainedTokenCredential` of a comma-separated chain of methods) and a scope (the
  * `scope` option, else `AZURE_AUTH_SCOPE`, else `COGNITIVE_SERVICES_SCOPE`) give a cached token
  * provider that refreshes ahead of expiry. Knows no provider: `provider` only labels messages.
  * Rejects with a `ConfigurationError` for invalid options and an unknown method, before anything
@@ -56,13 +58,15 @@ export async function tokenProviderFromEnv(
 ): Promise<CachedTokenProvider | undefined> {
   const checked = checkOptions(options);
   const env = checked.env ?? process.env;
-  const method = resolveAuthMethod(env);
-  if (method === 'api_key') return undefined;
+  const methods = resolveAuthMethods(env);
+  if (methods.length === 0) return undefined;
+  // Every step's variables are checked, even with a credential of the caller's.
+  for (const method of methods) credentialPlan(method, env);
   const scope = checked.scope?.trim() || scopeFromEnv(env) || COGNITIVE_SERVICES_SCOPE;
   const credential =
-    checked.credential ?? (await credentialForMethod(method, env, checked.importer));
+    checked.credential ?? (await credentialForMethods(methods, env, checked.importer));
   return tokenProviderFromCredential(credential, scope, {
-    label: `${method} credential${checked.provider ? ` for ${checked.provider}` : ''}`,
+    label: `${describeAuthMethods(methods)} credential${checked.provider ? ` for ${checked.provider}` : ''}`,
     ...pickCacheOptions(checked),
   });
 }

@@ -24,10 +24,24 @@ export interface TokenRequestOptions {
 export interface CachedTokenProvider extends TokenProvider {
   /** The cached token, or a fresh one (waiting for it) when none is usable. */
   (options?: TokenRequestOptions): Promise<string>;
-  /** Forget the cached token, so the next call fetches a new one (call it after a 401). */
-  invalidate(): void;
+  /**
+   * Forget the cached token, so the next call fetches a new one (call it after a 401). With
+   * `claims` (the decoded claims of a claims challenge, `parseClaimsChallenge`), the next fetch
+   * asks the credential for a token with those claims (`getToken(scope, { claims })`), that fetch
+   * only.
+   */
+  invalidate(options?: InvalidateOptions): void;
   /** Counters for diagnostics and benchmarks. */
   readonly stats: TokenCacheStats;
+}
+
+/** What {@link CachedTokenProvider.invalidate} may be told about the rejection. */
+export interface InvalidateOptions {
+  /**
+   * The claims a 401's claims challenge asks for (Continuous Access Evaluation), as a JSON
+   * string: what `parseClaimsChallenge(header)` returns and `getToken`'s `claims` option wants.
+   */
+  claims?: string;
 }
 
 /** Counters kept by a cached token provider. */
@@ -60,7 +74,7 @@ export interface TokenCredential {
   /** Gets a token for the scopes. */
   getToken(
     scopes: string | string[],
-    options?: { abortSignal?: AbortSignal },
+    options?: { abortSignal?: AbortSignal; claims?: string },
   ): Promise<AccessToken | null>;
 }
 

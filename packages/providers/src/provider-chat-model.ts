@@ -1,5 +1,6 @@
 import { canInvalidate, type TokenProvider } from '@bots/auth';
 import type { ChatModel, ChatModelConnection, ChatRequest, ChatResponse } from './chat-model.js';
+import { claimsChallengeOf } from './claims-challenge-of.js';
 import { connectionFailureOf } from './connection-failure.js';
 import { ModelTimeoutError } from './errors.js';
 import { statusOf, toModelError } from './model-errors.js';
@@ -29,7 +30,10 @@ const TIMED_OUT = Symbol('timed out');
  * or a backoff, at most `maxRetries` times, and `onRetry` hears each. A request that does not
  * finish within `requestTimeoutMs` fails with `ModelTimeoutError` (not retried). On a 401 while a
  * token provider is in use the provider is invalidated (when it can be) and the request sent once
- * more with a fresh token.
+ * more with a fresh token; when the 401 carries a claims challenge (Continuous Access Evaluation:
+ * `WWW-Authenticate: Bearer error="insufficient_claims", claims="..."`), the fresh token is asked
+ * for with those claims (`invalidate({ claims })`). A credential that cannot honour them (a
+ * managed identity) then fails with the token provider's `AuthenticationError`, not a retry.
  */
 export class ProviderChatModel implements ChatModel {
   readonly provider: string;
@@ -75,7 +79,11 @@ export class ProviderChatModel implements ChatModel {
         const tokenProvider = this.#tokenProvider;
         if (status === 401 && tokenProvider && !refreshed) {
           refreshed = true;
-          if (canInvalidate(tokenProvider)) tokenProvider.invalidate();
+          if (canInvalidate(tokenProvider)) {
+            const claims = claimsChallengeOf(error);
+            if (claims === undefined) tokenProvider.invalidate();
+            else tokenProvider.invalidate({ claims });
+          }
           continue;
         }
         requestedDelayMs = requestedDelayOf(error);
