@@ -1,26 +1,15 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AVAILABLE, describeWhen, unavailable } from '@bots/test-kit';
-import { afterAll, beforeAll, expect, onTestFinished, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { cleanEnv, runCli } from './helpers.js';
 
 // `bots doctor` (the built CLI, a child process) with a chain and with a user-assigned managed
 // identity, the real @azure/identity credentials: ManagedIdentityCredential on the IMDS shape
 // (AZURE_POD_IDENTITY_AUTHORITY_HOST at a loopback server of this test) and
 // AzureDeveloperCliCredential running a fake `azd` on PATH.
-//
-// Needs src/commands/doctor.ts to use authCheck and tokenCheckFor (doctor/credential-check.ts):
-// until it does, this block is skipped with that reason (and fails in CI).
-const wired = readFileSync(new URL('../src/commands/doctor.ts', import.meta.url), 'utf8').includes(
-  'tokenCheckFor(',
-)
-  ? AVAILABLE
-  : unavailable(
-      'src/commands/doctor.ts does not call authCheck/tokenCheckFor of doctor/credential-check.ts yet (chains in bots doctor)',
-    );
 
 const SCOPE_LINE = /got a token for scope https:\/\/cognitiveservices\.azure\.com\/\.default/;
 const RESOURCE_ID =
@@ -73,7 +62,7 @@ function azdPath(): string {
   return bin;
 }
 
-describeWhen('bots doctor: chains and user-assigned identities', wired, () => {
+describe('bots doctor: chains and user-assigned identities', () => {
   test('managed_identity,azure_developer_cli: each step, the first fails, the second gives the token', async () => {
     imdsAnswer = 'no-identity';
     const bin = azdPath();

@@ -1,11 +1,4 @@
-import {
-  type AuthMethod,
-  ConfigurationError,
-  credentialForMethod,
-  loadIdentity,
-  resolveAuthMethod,
-  type TokenCredential,
-} from '@bots/auth';
+import { ConfigurationError } from '@bots/auth';
 import { SANDBOX_IMAGE } from '@bots/core';
 import {
   type ChatModel,
@@ -22,11 +15,10 @@ import {
 } from '../bot-options.js';
 import { type CommandContext, EXIT } from '../command-context.js';
 import type { Command, CommandSpec } from '../command-spec.js';
-import { type ChainLink, chainOf } from '../credential-chain.js';
 import { dockerHasImage, probeDocker } from '../docker-probe.js';
 import { browserCheck } from '../doctor/browser-check.js';
 import { type Check, errorLine } from '../doctor/check.js';
-import { CREDENTIAL_CLASS, credentialSources, tokenCheck } from '../doctor/credential-check.js';
+import { authCheck, tokenCheckFor } from '../doctor/credential-check.js';
 import { endpointCheck } from '../doctor/endpoint-check.js';
 import { jsonOutput } from '../json-output.js';
 import { leftoverLines, removeLeftovers } from '../leftovers.js';
@@ -70,8 +62,8 @@ export const doctor: Command = {
     const { env } = context;
     const checks: Check[] = [];
 
-    // Auth method and credential.
-    const method = resolveAuthMethod(env); // ConfigurationError for an unknown value: exit 2
+    // Auth method (or chain) and credential.
+    const auth = await authCheck(env); // ConfigurationError for a bad AZURE_AUTH_METHOD: exit 2
     let modelString: string | undefined;
     try {
       modelString = chooseModel(values.model, env);
@@ -85,54 +77,18 @@ export const doctor: Command = {
     } catch (error) {
       modelError = error;
     }
-    let credential: TokenCredential | undefined;
-    let chain: ChainLink[] | undefined;
-    if (method === 'api_key') {
-      checks.push({
-        name: 'auth',
-        status: 'ok',
-        lines: [
-          `AZURE_AUTH_METHOD ${env.AZURE_AUTH_METHOD ? '= api_key' : 'unset'}: API keys are used (set AZURE_AUTH_METHOD=azure_ad for Entra ID tokens)`,
-        ],
-      });
-    } else {
-      try {
-        credential = await credentialForMethod(method, env);
-        chain =
-          method === 'azure_ad'
-            ? chainOf(credential, Object.keys(await loadIdentity()))
-            : undefined;
-        checks.push({
-          name: 'auth',
-          status: 'ok',
-          lines: [
-            `AZURE_AUTH_METHOD=${method}: ${CREDENTIAL_CLASS[method]}`,
-            ...credentialSources(method, env, chain),
-          ],
-        });
-      } catch (error) {
-        checks.push({
-          name: 'auth',
-          status: error instanceof ConfigurationError ? 'error' : 'missing',
-          lines: [
-            `AZURE_AUTH_METHOD=${method}: ${CREDENTIAL_CLASS[method]} could not be created: ${errorLine(error)}`,
-          ],
-        });
-      }
-    }
+    checks.push(auth.check);
 
-    // The token, when a token method applies.
-    if (credential && (provider === undefined || takesTokens(providerNamed(provider)))) {
+    // The token, when a token method applies (for a chain: each step in order until one gives one).
+    if (auth.credential && (provider === undefined || takesTokens(providerNamed(provider)))) {
       let scope: string | undefined;
       try {
         scope = resolveScope({ env, ...(provider !== undefined ? { provider } : {}) });
       } catch (error) {
         checks.push({ name: 'token', status: 'error', lines: [errorLine(error)] });
       }
-      if (scope)
-        checks.push(
-          await tokenCheck(credential, method as Exclude<AuthMethod, 'api_key'>, scope, chain),
-        );
+      const token = scope ? await tokenCheckFor(auth, scope) : undefined;
+      if (token) checks.push(token);
     }
 
     // The model and its endpoint.
