@@ -1,4 +1,5 @@
 import { type CredentialMethod, type Env, resolveAuthMethods } from './auth-method.js';
+import { namedChain } from './chain-failure.js';
 import { credentialPlan } from './credential-plan.js';
 import { ConfigurationError } from './errors.js';
 import { loadIdentity, type ModuleImporter } from './load-identity.js';
@@ -55,9 +56,10 @@ export async function credentialForMethods(
     }
   });
   if (credentials.length === 1) return credentials[0] as TokenCredential;
-  return new identity.ChainedTokenCredential(
+  const chain = new identity.ChainedTokenCredential(
     ...(credentials as ConstructorParameters<typeof identity.ChainedTokenCredential>),
   );
+  return namedChain(chain, plans);
 }
 
 /**

@@ -126,12 +126,14 @@ describe('AZURE_AUTH_METHOD=managed_identity,azure_developer_cli with the real c
     expect(error.name).toBe('AuthenticationError');
     const lines = error.message.split('\n');
     expect(lines[0]).toBe(
-      'The managed_identity,azure_developer_cli credential failed to get a token: ChainedTokenCredential authentication failed.',
+      'The managed_identity,azure_developer_cli credential failed to get a token: every step of the chain failed, in order:',
     );
     expect(lines[1]).toMatch(
-      /^CredentialUnavailableError: ManagedIdentityCredential: .*Identity not found/,
+      /^1\. managed_identity \(ManagedIdentityCredential\): ManagedIdentityCredential: .*Identity not found/,
     );
-    expect(lines[2]).toMatch(/^CredentialUnavailableError: Please run 'azd auth login'/);
+    expect(lines[2]).toMatch(
+      /^2\. azure_developer_cli \(AzureDeveloperCliCredential\): Please run 'azd auth login'/,
+    );
   });
 
   it('the managed identity answers: its token, and azd is never run', async () => {
