@@ -10,7 +10,6 @@ import type { CredentialShape } from './credential-env.js';
 import type { EmulatorApiKeys } from './emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from './fault.js';
 import type { IssuedToken, IssueTokenOptions, TokenVerification } from './issued-token.js';
-import type { ManagedIdentitySource } from './managed-identity/managed-identity-source.js';
 import type { UserAssignedIdentity } from './managed-identity/user-assigned-identity.js';
 import type { ModelScript } from './model-script.js';
 import type { RequestLog } from './request-log.js';

@@ -28,6 +28,7 @@ import { registerUserAssignedIdentities } from './managed-identity/user-assigned
 import { RequestLog } from './request-log.js';
 import { CLI_TOKEN_PATH, IDENTITY_PATH, JWKS_PATH } from './routes.js';
 import { ScriptRunner } from './script-runner.js';
+import { listen, stop } from './server-lifecycle.js';
 import { createSigningKey, sharedSigningKey } from './signing-key.js';
 import { TokenIssuer } from './token-issuer.js';
 
@@ -184,25 +185,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return closing;
     },
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 function origin(host: string, server: Server): string {

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { EmulatorState } from '../emulator-state.js';
+import { listen, stop } from '../server-lifecycle.js';
 import { createClientCertificate, sharedAuthorityTlsMaterial } from '../tls/tls-material.js';
 import {
   type EmulatorApplication,
@@ -190,23 +191,4 @@ function validateTenants(tenants: readonly string[] | undefined): void {
       'tenants must be an array of tenant ids or domain names (letters, digits, dots, dashes), e.g. ["11111111-2222-4333-8444-555555555555"].',
     );
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

@@ -3,6 +3,7 @@ import { applyFault } from '../apply-fault.js';
 import type { EmulatorState } from '../emulator-state.js';
 import type { Exchange } from '../exchange.js';
 import { decodeJsonWebToken } from '../json-web-token.js';
+import { readForm } from '../read-form.js';
 import { fingerprint } from '../secret-masking.js';
 import type { RegisteredApplication } from './applications.js';
 import { type AuthorityError, authorityErrorBody, authorityErrors } from './authority-errors.js';
@@ -41,7 +42,7 @@ export async function handleTokenRequest(
     const correlationId = typeof correlation === 'string' ? correlation : undefined;
     exchange.send(failure.status, authorityErrorBody(failure, new Date(now), correlationId));
   };
-  const form = await readForm(exchange);
+  const form = await readForm(exchange, MAX_FORM_BYTES);
   if (form === undefined)
     return refuse(authorityErrors.missingParameter('grant_type'), 'unreadable form body');
   useBasicCredentials(form, exchange.request.headers.authorization);
@@ -209,15 +210,4 @@ function sameSecret(presented: string, registered: string): boolean {
   const a = Buffer.from(presented);
   const b = Buffer.from(registered);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-async function readForm(exchange: Exchange): Promise<URLSearchParams | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of exchange.request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }

@@ -1,6 +1,7 @@
 import { applyFault } from '../apply-fault.js';
 import type { EmulatorState } from '../emulator-state.js';
 import type { Exchange } from '../exchange.js';
+import { readForm } from '../read-form.js';
 import { appServiceProtocol } from './app-service-protocol.js';
 import { azureArcProtocol } from './azure-arc-protocol.js';
 import { azureMlProtocol } from './azure-ml-protocol.js';
@@ -34,7 +35,7 @@ export async function handleManagedIdentityRequest(
   exchange.entry.source = source;
   const protocol = PROTOCOLS[source];
   const parameters =
-    source === 'cloud-shell' ? await readForm(exchange) : exchange.url.searchParams;
+    source === 'cloud-shell' ? await readLoggedForm(exchange) : exchange.url.searchParams;
   if (parameters === undefined) {
     return refuse(exchange, {
       status: 413,
@@ -83,15 +84,8 @@ function refuse(exchange: Exchange, refusal: Refusal): void {
   exchange.entry.errorMessage = refusal.message;
 }
 
-async function readForm(exchange: Exchange): Promise<URLSearchParams | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of exchange.request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-  exchange.entry.body = Object.fromEntries(form);
+async function readLoggedForm(exchange: Exchange): Promise<URLSearchParams | undefined> {
+  const form = await readForm(exchange, MAX_FORM_BYTES);
+  if (form !== undefined) exchange.entry.body = Object.fromEntries(form);
   return form;
 }

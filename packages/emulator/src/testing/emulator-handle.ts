@@ -11,7 +11,6 @@ import type { Emulator, EmulatorUrls } from '../emulator.js';
 import type { EmulatorApiKeys } from '../emulator-options.js';
 import type { Fault, InjectedFault, InjectFaultOptions } from '../fault.js';
 import type { IssuedToken, IssueTokenOptions, TokenVerification } from '../issued-token.js';
-import type { ManagedIdentitySource } from '../managed-identity/managed-identity-source.js';
 import type { UserAssignedIdentity } from '../managed-identity/user-assigned-identity.js';
 import type { ModelScript } from '../model-script.js';
 import type { RequestLog } from '../request-log.js';
