@@ -98,6 +98,32 @@ describe('cachedTokenProvider', () => {
     expect(provider.stats.waits).toBe(2);
   });
 
+  it("never uses a JWT past its own exp when the credential reports a later expiry", async () => {
+    // MSAL computes expiresOnTimestamp from its request time rounded down to the second, so a
+    // short-lived token can be reported as living up to a second longer than its `exp`.
+    const clock = { now: 1_000_000 };
+    let issued = 0;
+    const jwt = (expSeconds: number) =>
+      [
+        Buffer.from('{"alg":"none"}').toString('base64url'),
+        Buffer.from(JSON.stringify({ exp: expSeconds, n: issued })).toString('base64url'),
+        'sig',
+      ].join('.');
+    const provider = cachedTokenProvider(
+      async () => {
+        issued += 1;
+        const exp = Math.floor(clock.now / 1000) + 4; // a 4-second token
+        return { token: jwt(exp), expiresOnTimestamp: exp * 1000 + 999 };
+      },
+      { now: () => clock.now },
+    );
+    const first = await provider();
+    clock.now = 1_000_000 + 3_700; // before the reported expiry's margin, after exp's margin
+    const second = await provider();
+    expect(second).not.toBe(first);
+    expect(issued).toBe(2);
+  });
+
   it('fetches anew after invalidate()', async () => {
     const issuer = fakeIssuer(60_000);
     const provider = cachedTokenProvider(issuer.fetch, { now: () => issuer.clock.now });

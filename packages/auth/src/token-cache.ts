@@ -1,4 +1,5 @@
 import { AuthenticationError } from './errors.js';
+import { jwtExpiresOn } from './jwt-claims.js';
 import {
   checkDuration,
   checkFunction,
@@ -156,7 +157,13 @@ export function cachedTokenProvider(
           now: now(),
         });
       }
-      const expiresAt = accessToken.expiresOnTimestamp;
+      // The credential's expiry can be later than the token's own `exp` (MSAL computes it from
+      // the request time, rounded to the second); a JWT is never used past its `exp`.
+      const jwtExpiry = jwtExpiresOn(accessToken.token);
+      const expiresAt =
+        jwtExpiry === undefined
+          ? accessToken.expiresOnTimestamp
+          : Math.min(accessToken.expiresOnTimestamp, jwtExpiry);
       const lifetime = Math.max(0, expiresAt - fetchedAt);
       let refreshAt = expiresAt - Math.min(refreshWindowMs, lifetime / 4);
       if (accessToken.refreshAfterTimestamp !== undefined) {

@@ -1,0 +1,2 @@
+// @bots/copilot: the GitHub Copilot SDK made keyless (see README.md).
+export {};
