@@ -98,7 +98,7 @@ describe('cachedTokenProvider', () => {
     expect(provider.stats.waits).toBe(2);
   });
 
-  it("never uses a JWT past its own exp when the credential reports a later expiry", async () => {
+  it('never uses a JWT past its own exp when the credential reports a later expiry', async () => {
     // MSAL computes expiresOnTimestamp from its request time rounded down to the second, so a
     // short-lived token can be reported as living up to a second longer than its `exp`.
     const clock = { now: 1_000_000 };
