@@ -4,6 +4,7 @@ import type { ScriptStep } from '../model-script.js';
 /** What the command line of `bots-emulator` asks for. */
 export interface BinOptions {
   port?: number;
+  authorityPort?: number;
   tokenLifetimeSeconds?: number;
   script?: ScriptStep[];
   json: boolean;
@@ -20,17 +21,12 @@ interface FlagSpecification {
 
 /** The flags, stated once: parsing and `--help` both come from here. */
 const FLAGS: readonly FlagSpecification[] = [
-  {
-    name: '--port',
-    value: '<port>',
-    description: 'port of the main listener (default: any free port)',
-    apply(options, value) {
-      const port = Number(value);
-      if (!/^\d+$/.test(value) || port > 65535) return 'takes a port number from 0 to 65535';
-      options.port = port;
-      return undefined;
-    },
-  },
+  portFlag('--port', 'port of the main listener (default: any free port)', 'port'),
+  portFlag(
+    '--authority-port',
+    'port of the https authority (Entra ID; default: any free port)',
+    'authorityPort',
+  ),
   {
     name: '--token-lifetime',
     value: '<seconds>',
@@ -72,6 +68,25 @@ const FLAGS: readonly FlagSpecification[] = [
     },
   },
 ];
+
+/** A flag that takes a port number for `key`. */
+function portFlag(
+  name: string,
+  description: string,
+  key: 'port' | 'authorityPort',
+): FlagSpecification {
+  return {
+    name,
+    value: '<port>',
+    description,
+    apply(options, value) {
+      const port = Number(value);
+      if (!/^\d+$/.test(value) || port > 65535) return 'takes a port number from 0 to 65535';
+      options[key] = port;
+      return undefined;
+    },
+  };
+}
 
 /** A refused command line: the message names the flag and says how to fix it. */
 export class BinUsageError extends Error {
