@@ -4,6 +4,7 @@ import { missingCredentialsMessage } from './cli-wording.js';
 import { type CommandContext, EXIT } from './command-context.js';
 import { CommandFailure } from './command-failure.js';
 import type { Command } from './command-spec.js';
+import { batch } from './commands/batch.js';
 import { browse } from './commands/browse.js';
 import { demo } from './commands/demo.js';
 import { doctor } from './commands/doctor.js';
@@ -27,6 +28,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   write,
   logs,
   browse,
+  batch,
   doctor,
   demo,
 };
