@@ -11,6 +11,7 @@ import { doctor } from './commands/doctor.js';
 import { logs } from './commands/logs.js';
 import { read } from './commands/read.js';
 import { run } from './commands/run.js';
+import { worker } from './commands/worker.js';
 import { write } from './commands/write.js';
 import { registerEnvironmentSecrets } from './environment-secrets.js';
 import { commandHelp, mainHelp } from './help.js';
@@ -29,6 +30,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   logs,
   browse,
   batch,
+  worker,
   doctor,
   demo,
 };

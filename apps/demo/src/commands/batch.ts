@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { ConfigurationError } from '@bots/auth';
-import { LogAnalysisBot, MicroBot, ReadingBot, WritingBot } from '@bots/core';
 import type { ChatModel } from '@bots/providers';
 import { progressLine } from '../batch/batch-progress.js';
 import { type BadLine, type BatchTask, isTask, parseTaskLine } from '../batch/batch-task.js';
+import { botForTask } from '../batch/bot-for-task.js';
 import { ResultsWriter, readRecordedResults } from '../batch/results-file.js';
 import { runBatch } from '../batch/run-batch.js';
 import {
@@ -23,6 +23,8 @@ import { chooseModel } from '../model-choice.js';
 import { createModel } from '../model-setup.js';
 import { value } from '../option-table.js';
 import { parseCommand } from '../parse-command.js';
+import { QUEUE_NAME, queueAddress } from '../queue/queue-address.js';
+import { runQueuedBatch } from '../queue/queued-batch.js';
 import { existingPath, modelSetup } from '../run-bot.js';
 import { prepareSandbox } from '../sandbox-choice.js';
 
@@ -41,6 +43,12 @@ const spec = {
       description: 'tasks (and sandboxes) at once',
       default: DEFAULT_BATCH_CONCURRENCY,
       parse: wholeNumber(1, 'Pass a whole number such as --concurrency 4.'),
+    }),
+    queue: value({
+      argument: '<redis-url>',
+      description:
+        'put the tasks on a BullMQ queue in Redis for `bots worker` processes (any number, on any machines) and collect their results',
+      parse: (raw: string) => raw,
     }),
     out: value({
       argument: '<file>',
@@ -108,6 +116,52 @@ export const batch: Command = {
       );
     }
     const toRun = tasks.filter((task) => !recorded.ids.has(task.id));
+    const skipped = tasks.length - toRun.length;
+    const limits = {
+      timeoutMs: values.timeout,
+      ...(values['max-iterations'] !== undefined
+        ? { maxIterations: values['max-iterations'] }
+        : {}),
+      ...(values['command-timeout'] !== undefined
+        ? { commandTimeoutMs: values['command-timeout'] }
+        : {}),
+    };
+    if (values.queue !== undefined) {
+      // The workers make the models and the sandboxes: nothing of the sort starts here.
+      const address = queueAddress(values.queue, 'batch');
+      for (const line of bad)
+        context.stderr(`bots: ${shown}:${line.line}: ${line.reason}; skipped.\n`);
+      if (toRun.length === 0) {
+        context.stderr(
+          `bots: ${progressLine({ done: 0, failed: 0, running: 0, left: 0, skipped }, 0)}\n`,
+        );
+        return bad.length > 0 ? EXIT.failed : EXIT.success;
+      }
+      const results = new ResultsWriter(out);
+      let summary: Awaited<ReturnType<typeof runQueuedBatch>>;
+      try {
+        summary = await runQueuedBatch({
+          address,
+          queueName: QUEUE_NAME,
+          tasks: toRun,
+          model: values.model,
+          limits,
+          skipped,
+          results,
+          signal: context.signal,
+          progress: (line) => context.stderr(`bots: ${line}\n`),
+        });
+      } finally {
+        results.close();
+      }
+      if (summary.interrupted) {
+        context.stderr(
+          `bots: batch interrupted: the ${summary.running + summary.left} tasks not finished stay on the queue for the workers; run the same command again to collect their results.\n`,
+        );
+        return EXIT.interrupted;
+      }
+      return summary.failed > 0 || bad.length > 0 ? EXIT.failed : EXIT.success;
+    }
 
     // One model per model string, made before anything starts: a bad default fails the batch
     // (exit 2); a line's own model that cannot be made makes that line a bad line.
@@ -132,7 +186,6 @@ export const batch: Command = {
     for (const line of bad.sort((a, b) => a.line - b.line)) {
       context.stderr(`bots: ${shown}:${line.line}: ${line.reason}; skipped.\n`);
     }
-    const skipped = tasks.length - toRun.length;
     if (runnable.length === 0) {
       context.stderr(
         `bots: ${progressLine({ done: 0, failed: 0, running: 0, left: 0, skipped }, 0)}\n`,
@@ -158,34 +211,13 @@ export const batch: Command = {
         results,
         signal: context.signal,
         progress: (line) => context.stderr(`bots: ${line}\n`),
-        runOptions: {
-          timeoutMs: values.timeout,
-          ...(values['max-iterations'] !== undefined
-            ? { maxIterations: values['max-iterations'] }
-            : {}),
-          ...(values['command-timeout'] !== undefined
-            ? { commandTimeoutMs: values['command-timeout'] }
-            : {}),
-        },
-        createBot: (task) => {
-          const model = models.get(
-            task.model ?? chooseModel(values.model, context.env),
-          ) as ChatModel;
-          const common = { model, environment, env: context.env };
-          switch (task.bot) {
-            case 'read':
-              return new ReadingBot({ ...common, folder: task.path as string });
-            case 'write':
-              return new WritingBot({ ...common, folder: task.path as string });
-            case 'logs':
-              return new LogAnalysisBot({ ...common, logFile: task.path as string });
-            case 'run':
-              return new MicroBot({
-                ...common,
-                mounts: task.path ? [{ hostPath: task.path, mode: 'read-only' }] : [],
-              });
-          }
-        },
+        runOptions: limits,
+        createBot: (task) =>
+          botForTask(task, {
+            model: models.get(task.model ?? chooseModel(values.model, context.env)) as ChatModel,
+            environment,
+            env: context.env,
+          }),
       });
     } finally {
       results.close();
