@@ -3,6 +3,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { AzureOpenAI } from 'openai';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModelRequest } from './model-script.js';
+import { formatServerSentEvent } from './sse-writer.js';
 import { useEmulator } from './testing/use-emulator.js';
 import { textDeltas } from './text-deltas.js';
 
@@ -491,5 +492,24 @@ describe('errors before any event', () => {
       messages: [{ role: 'user', content: 'x' }],
     });
     expect(next.choices[0]?.message.content).toBe('after');
+  });
+});
+
+describe('pieces and framing', () => {
+  it('splits text at words, cuts long words, never inside a code point, and loses nothing', () => {
+    expect(textDeltas('')).toEqual([]);
+    expect(textDeltas('  two  words ')).toEqual(['  two  ', 'words ']);
+    expect(textDeltas('{"command":"ls -la"}')).toEqual(['{"command":"', 'ls ', '-la"}']);
+    const emoji = '😀'.repeat(13);
+    expect(textDeltas(emoji)).toEqual(['😀'.repeat(12), '😀']);
+    const text = 'line one\nline two\tand a verylongwordthatgoesonandon';
+    expect(textDeltas(text).join('')).toBe(text);
+  });
+
+  it('frames an event with its name and one data line per line of data', () => {
+    expect(formatServerSentEvent({ event: 'ping', data: { type: 'ping' } })).toBe(
+      'event: ping\ndata: {"type":"ping"}\n\n',
+    );
+    expect(formatServerSentEvent({ data: 'a\nb' })).toBe('data: a\ndata: b\n\n');
   });
 });
