@@ -161,11 +161,7 @@ export async function handleModelRequest(
   exchange.entry.replyText = resolved.reply.text;
   if (resolved.reply.toolCalls.length > 0) {
     exchange.entry.replyToolCalls = resolved.reply.toolCalls.map(
-      ({ id, name, arguments: text }) => ({
-        id,
-        name,
-        arguments: text,
-      }),
+      ({ input: _input, ...call }) => call,
     );
   }
   const context: ReplyContext = {
