@@ -3,6 +3,7 @@
 // (bubblewrap). Per level: tasks per second, p50 and p95 task time, identity calls, peak host
 // memory per concurrent bot, and the throughput ratio N-concurrent / (N × single).
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dockerAnswers, quantile, root } from './support.mjs';
@@ -25,6 +26,19 @@ function script(request) {
   const output = request.messages.at(-1)?.content ?? '';
   const line = output.split('\n').find((text) => text.startsWith('listen_port'));
   return reply(`Found it: ${line ?? 'nothing'}`, '');
+}
+
+/** The host's CPU time so far (all cores), in clock ticks: busy and total. */
+function cpuTicks() {
+  const fields = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
 }
 
 /** MemAvailable of the host, in bytes. */
@@ -87,6 +101,11 @@ export async function run(report) {
           unit: `MiB (drop of MemAvailable at its lowest, ${(measured.peakBytes / 2 ** 20).toFixed(0)} MiB, / ${count})`,
         });
         report({
+          metric: `${prefix}: host CPU busy`,
+          value: `${(measured.cpuBusy * 100).toFixed(0)} %`,
+          unit: `of ${availableParallelism()} cores during the level (/proc/stat; everything on the host)`,
+        });
+        report({
           metric: `${prefix}: throughput / (N × single)`,
           value: (measured.tasksPerSecond / (count * single)).toFixed(2),
           unit: 'ratio (1.00: scales linearly)',
@@ -97,6 +116,7 @@ export async function run(report) {
         identityCallsBefore += emulator.requests.ofKind('identity').length;
         emulator.requests.clear();
         const baseline = availableMemory();
+        const cpuBefore = cpuTicks();
         let lowest = baseline;
         const sampler = setInterval(() => {
           lowest = Math.min(lowest, availableMemory());
@@ -125,6 +145,7 @@ export async function run(report) {
           }),
         );
         const wallMs = performance.now() - started;
+        const cpuAfter = cpuTicks();
         clearInterval(sampler);
         lowest = Math.min(lowest, availableMemory());
         const model = emulator.requests.ofKind('azure-openai');
@@ -138,6 +159,7 @@ export async function run(report) {
           identityCalls: emulator.requests.ofKind('identity').length,
           modelCalls: model.length,
           peakBytes: Math.max(0, baseline - lowest),
+          cpuBusy: (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total),
         };
       }
     }
