@@ -61,6 +61,13 @@ test('acquire() and start() after close(), and on a pool whose signal aborted: a
   await expect(pool.start()).rejects.toThrow(/was closed/);
   await expect(pool.close()).resolves.toBeUndefined();
 
+  const later = new AbortController();
+  const closedLater = new SandboxPool({ size: 1, sandbox: 'docker', signal: later.signal });
+  expect(closedLater.closed).toBe(false);
+  later.abort();
+  expect(closedLater.closed).toBe(true);
+  await expect(closedLater.acquire()).rejects.toThrow(/was closed/);
+
   const controller = new AbortController();
   controller.abort();
   const aborted = new SandboxPool({ size: 1, sandbox: 'docker', signal: controller.signal });

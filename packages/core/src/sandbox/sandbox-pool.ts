@@ -115,10 +115,18 @@ export class SandboxPool implements AsyncDisposable {
 
   /**
    * Starts sandboxes until `size` are ready, and waits for them. Optional: `acquire()` starts the
-   * pool too. Rejects with the first start error (the pool then starts again only when asked).
+   * pool too. Rejects with a start error no caller has seen yet, else with the first error of the
+   * starts it waits for (the pool then starts again only when asked: `acquire()` or `start()`).
    */
   async start(): Promise<void> {
     this.#throwIfClosed();
+    if (this.#unreported !== undefined) {
+      const error = this.#unreported;
+      this.#unreported = undefined;
+      throw error;
+    }
+    // An explicit ask: after a failure too, start until `size` (each failure is reported here).
+    this.#failing = false;
     this.#fill();
     const errors = await Promise.all(this.#starting.values());
     const failure = errors.find((error) => error !== undefined);
