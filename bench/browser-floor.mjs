@@ -10,7 +10,7 @@ import { median, root } from './support.mjs';
 
 const fromBrowserTool = createRequire(join(root, 'packages', 'browser-tool', 'package.json'));
 
-/** Flags that work as root in a closed network (ENVIRONMENT.md, "Chromium"); loopback only. */
+/** Flags that work as root in a closed network; the host resolver answers loopback only. */
 const FLAGS = [
   '--headless',
   '--no-sandbox',
