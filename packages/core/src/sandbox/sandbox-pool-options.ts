@@ -70,7 +70,8 @@ export function resolvePoolOptions(input: unknown): ResolvedPoolOptions {
     max: MAX_POOL_SIZE,
     hint: 'It is how many started sandboxes the pool keeps ready, e.g. the number of bots you run at once.',
   });
-  const checkedSignal = signal === undefined ? undefined : checkAbortSignal(signal, 'signal');
+  const checkedSignal =
+    signal === undefined ? undefined : checkAbortSignal(signal, `${NAME}: signal`);
   if (kind === 'docker') {
     return {
       size: checkedSize,
