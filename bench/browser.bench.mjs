@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { browserFloor } from './browser-floor.mjs';
 import { dockerAnswers, median, root } from './support.mjs';
 
 export const name = 'browser';
@@ -85,15 +86,28 @@ export async function run(report) {
         if (index > 0) results.push(result); // the first run warms up (token, page cache)
       }
       const started = median(results.map((result) => result.timings.startedMs ?? 0));
+      const firstPage = median(results.map((result) => result.timings.firstPageMs));
       report({
         metric: first,
-        value: median(results.map((result) => result.timings.firstPageMs)),
+        value: firstPage,
         unit: `ms (median of ${RUNS}${entry.runner === 'docker' ? `; container started at ${started} ms` : ''})`,
       });
       report({
         metric: whole,
         value: median(results.map((result) => result.durationMs)),
         unit: `ms (median of ${RUNS}, after 1 warm-up)`,
+      });
+      // The floor, same run: a bare playwright-core launch + new page + goto (browser-floor.mjs).
+      const floor = await browserFloor(entry.runner, { url: site.url, runs: RUNS, ...extra });
+      report({
+        metric: `${entry.runner}: floor: bare playwright-core launch + new page + goto`,
+        value: floor.toFixed(0),
+        unit: `ms (median of ${RUNS}, after 1 warm-up)`,
+      });
+      report({
+        metric: `${entry.runner}: first page / floor`,
+        value: (firstPage / floor).toFixed(2),
+        unit: 'ratio (medians of the same run)',
       });
     }
   } finally {

@@ -13,3 +13,9 @@ export {
   SANDBOX_IMAGE_REPOSITORY,
   type SandboxImageOptions,
 } from './sandbox-image.js';
+export {
+  type PooledSandbox,
+  SandboxPool,
+  type SandboxPoolOptions,
+  type SandboxPoolStats,
+} from './sandbox-pool.js';
