@@ -27,6 +27,7 @@ import { QUEUE_NAME, queueAddress } from '../queue/queue-address.js';
 import { runQueuedBatch } from '../queue/queued-batch.js';
 import { existingPath, modelSetup } from '../run-bot.js';
 import { prepareSandbox } from '../sandbox-choice.js';
+import { withTraceExport } from '../trace-export.js';
 
 /** Tasks at once when `--concurrency` is not given. */
 export const DEFAULT_BATCH_CONCURRENCY = 2;
@@ -99,135 +100,135 @@ function readTasks(file: string): { tasks: BatchTask[]; bad: BadLine[] } {
 /** `bots batch <tasks.jsonl>`: many tasks, `--concurrency` at a time, resumable. */
 export const batch: Command = {
   spec,
-  async run(context: CommandContext): Promise<number> {
-    const parsed = parseCommand(spec, context);
-    if (!parsed) return EXIT.success;
-    const { values } = parsed;
-    const [tasksArgument] = parsed.positionals as [string];
-    const tasksFile = existingPath(context, 'batch', tasksArgument, 'file');
-    const out = resolve(context.cwd, values.out ?? 'results.jsonl');
-    const shown = basename(tasksFile);
+  run: (context) => withTraceExport(context, 'bots-batch', runBatchCommand),
+};
 
-    const { tasks, bad } = readTasks(tasksFile);
-    const recorded = readRecordedResults(out);
-    if (recorded.repairedBytes > 0) {
-      context.stderr(
-        `bots: batch: ${out} ended with an unfinished line (a run was killed while writing it); removed it, its task runs again.\n`,
-      );
-    }
-    const toRun = tasks.filter((task) => !recorded.ids.has(task.id));
-    const skipped = tasks.length - toRun.length;
-    const limits = {
-      timeoutMs: values.timeout,
-      ...(values['max-iterations'] !== undefined
-        ? { maxIterations: values['max-iterations'] }
-        : {}),
-      ...(values['command-timeout'] !== undefined
-        ? { commandTimeoutMs: values['command-timeout'] }
-        : {}),
-    };
-    if (values.queue !== undefined) {
-      // The workers make the models and the sandboxes: nothing of the sort starts here.
-      const address = queueAddress(values.queue, 'batch');
-      for (const line of bad)
-        context.stderr(`bots: ${shown}:${line.line}: ${line.reason}; skipped.\n`);
-      if (toRun.length === 0) {
-        context.stderr(
-          `bots: ${progressLine({ done: 0, failed: 0, running: 0, left: 0, skipped }, 0)}\n`,
-        );
-        return bad.length > 0 ? EXIT.failed : EXIT.success;
-      }
-      const results = new ResultsWriter(out);
-      let summary: Awaited<ReturnType<typeof runQueuedBatch>>;
-      try {
-        summary = await runQueuedBatch({
-          address,
-          queueName: QUEUE_NAME,
-          tasks: toRun,
-          model: values.model,
-          limits,
-          skipped,
-          results,
-          signal: context.signal,
-          progress: (line) => context.stderr(`bots: ${line}\n`),
-        });
-      } finally {
-        results.close();
-      }
-      if (summary.interrupted) {
-        context.stderr(
-          `bots: batch interrupted: the ${summary.running + summary.left} tasks not finished stay on the queue for the workers; run the same command again to collect their results.\n`,
-        );
-        return EXIT.interrupted;
-      }
-      return summary.failed > 0 || bad.length > 0 ? EXIT.failed : EXIT.success;
-    }
+async function runBatchCommand(context: CommandContext): Promise<number> {
+  const parsed = parseCommand(spec, context);
+  if (!parsed) return EXIT.success;
+  const { values } = parsed;
+  const [tasksArgument] = parsed.positionals as [string];
+  const tasksFile = existingPath(context, 'batch', tasksArgument, 'file');
+  const out = resolve(context.cwd, values.out ?? 'results.jsonl');
+  const shown = basename(tasksFile);
 
-    // One model per model string, made before anything starts: a bad default fails the batch
-    // (exit 2); a line's own model that cannot be made makes that line a bad line.
-    const setup = modelSetup(context, { requestTimeoutMs: values['request-timeout'] });
-    const models = new Map<string, ChatModel>();
-    const runnable: BatchTask[] = [];
-    for (const task of toRun) {
-      const modelString = task.model ?? chooseModel(values.model, context.env);
-      if (!models.has(modelString)) {
-        try {
-          models.set(modelString, await createModel(modelString, context.env, setup));
-        } catch (error) {
-          if (task.model === undefined || !(error instanceof ConfigurationError)) throw error;
-          for (const other of toRun.filter((candidate) => candidate.model === task.model)) {
-            bad.push({ line: other.line, reason: `"model": ${error.message}` });
-          }
-          continue;
-        }
-      }
-      if (models.has(modelString)) runnable.push(task);
-    }
-    for (const line of bad.sort((a, b) => a.line - b.line)) {
+  const { tasks, bad } = readTasks(tasksFile);
+  const recorded = readRecordedResults(out);
+  if (recorded.repairedBytes > 0) {
+    context.stderr(
+      `bots: batch: ${out} ended with an unfinished line (a run was killed while writing it); removed it, its task runs again.\n`,
+    );
+  }
+  const toRun = tasks.filter((task) => !recorded.ids.has(task.id));
+  const skipped = tasks.length - toRun.length;
+  const limits = {
+    timeoutMs: values.timeout,
+    ...(values['max-iterations'] !== undefined ? { maxIterations: values['max-iterations'] } : {}),
+    ...(values['command-timeout'] !== undefined
+      ? { commandTimeoutMs: values['command-timeout'] }
+      : {}),
+  };
+  if (values.queue !== undefined) {
+    // The workers make the models and the sandboxes: nothing of the sort starts here.
+    const address = queueAddress(values.queue, 'batch');
+    for (const line of bad)
       context.stderr(`bots: ${shown}:${line.line}: ${line.reason}; skipped.\n`);
-    }
-    if (runnable.length === 0) {
+    if (toRun.length === 0) {
       context.stderr(
         `bots: ${progressLine({ done: 0, failed: 0, running: 0, left: 0, skipped }, 0)}\n`,
       );
       return bad.length > 0 ? EXIT.failed : EXIT.success;
     }
-
-    const choice = await prepareSandbox(values.sandbox, context.env, context.stderr);
-    if (choice.kind === 'none') throw new ConfigurationError('No sandbox available.');
-    const environment = choice.kind;
-    context.signal.throwIfAborted();
-    context.stderr(
-      `bots: batch: ${runnable.length} task${runnable.length === 1 ? '' : 's'} from ${shown}, ${values.concurrency} at a time; results to ${out}\n`,
-    );
-
     const results = new ResultsWriter(out);
-    let summary: Awaited<ReturnType<typeof runBatch>>;
+    let summary: Awaited<ReturnType<typeof runQueuedBatch>>;
     try {
-      summary = await runBatch({
-        tasks: runnable,
-        concurrency: values.concurrency,
+      summary = await runQueuedBatch({
+        address,
+        queueName: QUEUE_NAME,
+        tasks: toRun,
+        model: values.model,
+        limits,
         skipped,
         results,
         signal: context.signal,
         progress: (line) => context.stderr(`bots: ${line}\n`),
-        runOptions: limits,
-        createBot: (task) =>
-          botForTask(task, {
-            model: models.get(task.model ?? chooseModel(values.model, context.env)) as ChatModel,
-            environment,
-            env: context.env,
-          }),
       });
     } finally {
       results.close();
     }
-    if (summary.interrupted.length > 0) {
+    if (summary.interrupted) {
       context.stderr(
-        `bots: batch interrupted: ${summary.interrupted.length} running task${summary.interrupted.length === 1 ? ' was' : 's were'} stopped and not recorded (${summary.interrupted.join(', ')}); run the same command again to go on.\n`,
+        `bots: batch interrupted: the ${summary.running + summary.left} tasks not finished stay on the queue for the workers; run the same command again to collect their results.\n`,
       );
       return EXIT.interrupted;
     }
     return summary.failed > 0 || bad.length > 0 ? EXIT.failed : EXIT.success;
-  },
-};
+  }
+
+  // One model per model string, made before anything starts: a bad default fails the batch
+  // (exit 2); a line's own model that cannot be made makes that line a bad line.
+  const setup = modelSetup(context, { requestTimeoutMs: values['request-timeout'] });
+  const models = new Map<string, ChatModel>();
+  const runnable: BatchTask[] = [];
+  for (const task of toRun) {
+    const modelString = task.model ?? chooseModel(values.model, context.env);
+    if (!models.has(modelString)) {
+      try {
+        models.set(modelString, await createModel(modelString, context.env, setup));
+      } catch (error) {
+        if (task.model === undefined || !(error instanceof ConfigurationError)) throw error;
+        for (const other of toRun.filter((candidate) => candidate.model === task.model)) {
+          bad.push({ line: other.line, reason: `"model": ${error.message}` });
+        }
+        continue;
+      }
+    }
+    if (models.has(modelString)) runnable.push(task);
+  }
+  for (const line of bad.sort((a, b) => a.line - b.line)) {
+    context.stderr(`bots: ${shown}:${line.line}: ${line.reason}; skipped.\n`);
+  }
+  if (runnable.length === 0) {
+    context.stderr(
+      `bots: ${progressLine({ done: 0, failed: 0, running: 0, left: 0, skipped }, 0)}\n`,
+    );
+    return bad.length > 0 ? EXIT.failed : EXIT.success;
+  }
+
+  const choice = await prepareSandbox(values.sandbox, context.env, context.stderr);
+  if (choice.kind === 'none') throw new ConfigurationError('No sandbox available.');
+  const environment = choice.kind;
+  context.signal.throwIfAborted();
+  context.stderr(
+    `bots: batch: ${runnable.length} task${runnable.length === 1 ? '' : 's'} from ${shown}, ${values.concurrency} at a time; results to ${out}\n`,
+  );
+
+  const results = new ResultsWriter(out);
+  let summary: Awaited<ReturnType<typeof runBatch>>;
+  try {
+    summary = await runBatch({
+      tasks: runnable,
+      concurrency: values.concurrency,
+      skipped,
+      results,
+      signal: context.signal,
+      progress: (line) => context.stderr(`bots: ${line}\n`),
+      runOptions: limits,
+      createBot: (task) =>
+        botForTask(task, {
+          model: models.get(task.model ?? chooseModel(values.model, context.env)) as ChatModel,
+          environment,
+          env: context.env,
+        }),
+    });
+  } finally {
+    results.close();
+  }
+  if (summary.interrupted.length > 0) {
+    context.stderr(
+      `bots: batch interrupted: ${summary.interrupted.length} running task${summary.interrupted.length === 1 ? ' was' : 's were'} stopped and not recorded (${summary.interrupted.join(', ')}); run the same command again to go on.\n`,
+    );
+    return EXIT.interrupted;
+  }
+  return summary.failed > 0 || bad.length > 0 ? EXIT.failed : EXIT.success;
+}

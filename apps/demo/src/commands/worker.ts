@@ -17,6 +17,7 @@ import { QUEUE_NAME, queueAddress } from '../queue/queue-address.js';
 import { runTaskWorker } from '../queue/task-worker.js';
 import { modelSetup } from '../run-bot.js';
 import { prepareSandbox } from '../sandbox-choice.js';
+import { withTraceExport } from '../trace-export.js';
 import { UsageError } from '../usage.js';
 
 /** Seconds a job's lock lives when `--stall-timeout` is not given (BullMQ's default). */
@@ -59,46 +60,47 @@ const spec = {
 /** `bots worker --queue <redis-url>`: runs queued tasks until Ctrl-C or SIGTERM. */
 export const worker: Command = {
   spec,
-  async run(context: CommandContext): Promise<number> {
-    const parsed = parseCommand(spec, context);
-    if (!parsed) return EXIT.success;
-    const { values } = parsed;
-    if (values.queue === undefined) {
-      throw new UsageError(
-        'missing --queue <redis-url>: the Redis that `bots batch --queue` put the tasks in.',
-        'worker',
-      );
-    }
-    const address = queueAddress(values.queue, 'worker');
-    const setup = modelSetup(context, { requestTimeoutMs: values['request-timeout'] });
-    const models = new Map<string, Promise<ChatModel>>();
-    const modelFor = (model: string | undefined): Promise<ChatModel> => {
-      const name = chooseModel(model ?? values.model, context.env);
-      let made = models.get(name);
-      if (made === undefined) {
-        made = createModel(name, context.env, setup);
-        models.set(name, made);
-        made.catch(() => models.delete(name));
-      }
-      return made;
-    };
-    // The default model is made now: a worker that cannot reach any model fails at start.
-    if (values.model !== undefined || context.env.BOTS_MODEL !== undefined)
-      await modelFor(undefined);
-    const choice = await prepareSandbox(values.sandbox, context.env, context.stderr);
-    if (choice.kind === 'none') throw new ConfigurationError('No sandbox available.');
-    const { processed } = await runTaskWorker({
-      address,
-      queueName: QUEUE_NAME,
-      concurrency: values.concurrency,
-      modelFor,
-      environment: choice.kind,
-      env: context.env,
-      stallTimeoutMs: values['stall-timeout'],
-      signal: context.signal,
-      progress: (line) => context.stderr(`bots: ${line}\n`),
-    });
-    context.stderr(`bots: worker stopped after ${processed} task${processed === 1 ? '' : 's'}.\n`);
-    return EXIT.success;
-  },
+  run: (context) => withTraceExport(context, 'bots-worker', runWorkerCommand),
 };
+
+async function runWorkerCommand(context: CommandContext): Promise<number> {
+  const parsed = parseCommand(spec, context);
+  if (!parsed) return EXIT.success;
+  const { values } = parsed;
+  if (values.queue === undefined) {
+    throw new UsageError(
+      'missing --queue <redis-url>: the Redis that `bots batch --queue` put the tasks in.',
+      'worker',
+    );
+  }
+  const address = queueAddress(values.queue, 'worker');
+  const setup = modelSetup(context, { requestTimeoutMs: values['request-timeout'] });
+  const models = new Map<string, Promise<ChatModel>>();
+  const modelFor = (model: string | undefined): Promise<ChatModel> => {
+    const name = chooseModel(model ?? values.model, context.env);
+    let made = models.get(name);
+    if (made === undefined) {
+      made = createModel(name, context.env, setup);
+      models.set(name, made);
+      made.catch(() => models.delete(name));
+    }
+    return made;
+  };
+  // The default model is made now: a worker that cannot reach any model fails at start.
+  if (values.model !== undefined || context.env.BOTS_MODEL !== undefined) await modelFor(undefined);
+  const choice = await prepareSandbox(values.sandbox, context.env, context.stderr);
+  if (choice.kind === 'none') throw new ConfigurationError('No sandbox available.');
+  const { processed } = await runTaskWorker({
+    address,
+    queueName: QUEUE_NAME,
+    concurrency: values.concurrency,
+    modelFor,
+    environment: choice.kind,
+    env: context.env,
+    stallTimeoutMs: values['stall-timeout'],
+    signal: context.signal,
+    progress: (line) => context.stderr(`bots: ${line}\n`),
+  });
+  context.stderr(`bots: worker stopped after ${processed} task${processed === 1 ? '' : 's'}.\n`);
+  return EXIT.success;
+}
