@@ -148,6 +148,37 @@ describe('bearerTokenProvider through AZURE_AUTH_METHOD=azure_ad (managed identi
   });
 });
 
+describe('API keys, where keys are configured', () => {
+  it.each([
+    ['dated API', () => emulator.urls.azureOpenAI, '/openai/deployments/gpt-4o/chat/completions'],
+    ['v1 API', () => emulator.urls.azureOpenAIv1, '/openai/v1/chat/completions'],
+  ])('%s: apiKey, accepted by the endpoint', async (_name, endpoint, path) => {
+    const provider = await copilotProvider('azure-openai/gpt-4o', {
+      env: {
+        AZURE_OPENAI_ENDPOINT: endpoint(),
+        AZURE_OPENAI_API_VERSION: emulator.apiVersion,
+        ...emulator.keyEnv,
+      },
+    });
+    expect(provider.apiKey).toBe(emulator.apiKeys.azureOpenAI);
+    const keyless = await createKeylessSession(copilot.client, {
+      model: 'gpt-4o',
+      provider,
+      onPermissionRequest: approveAll,
+    });
+    try {
+      expect((await keyless.sendAndWait({ prompt: 'Say pong' }))?.data.content).toBe('pong');
+      const requests = modelRequests(emulator.emulator);
+      expect(
+        requests.map((request) => [request.path, request.status, request.auth.accepted]),
+      ).toEqual([[path, 200, true]]);
+      expect(emulator.requests.ofKind('identity')).toHaveLength(0);
+    } finally {
+      await keyless.disconnect();
+    }
+  });
+});
+
 describe('short-lived tokens', () => {
   it('a session of several token lifetimes: no expired token, about one identity call per lifetime', async () => {
     const lifetimeSeconds = 4;
