@@ -2,7 +2,6 @@
 // every model request must carry a bearer token the endpoint accepts, never an expired one.
 
 import { useEmulator } from '@bots/emulator/testing';
-import { inCI, noteSkipReason } from '@bots/test-kit';
 import { approveAll } from '@github/copilot-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { copilotProvider } from '../src/copilot-provider.js';
@@ -121,29 +120,47 @@ describe('bearerTokenProvider through AZURE_AUTH_METHOD=azure_ad (managed identi
     }
   });
 
-  it('streaming on, both wire APIs: every streamed request carries an accepted token', async (context) => {
+  it('streaming on, both wire APIs: every streamed request carries an accepted token', async () => {
     for (const wireApi of ['responses', 'completions'] as const) {
       emulator.requests.clear();
       const keyless = await keylessSession(v1(), { wireApi }, true);
       try {
-        const reply = await keyless
-          .sendAndWait({ prompt: 'Say pong' })
-          .catch((error: Error) => error);
-        const notStreaming = modelRequests(emulator.emulator).some(
-          (request) => request.status === 400 && /does not stream/.test(request.errorMessage ?? ''),
-        );
-        if (notStreaming && !inCI()) {
-          // The emulator's streaming is being built on another branch (wip-stream).
-          const reason = 'the emulator does not stream yet (server-sent events: branch wip-stream)';
-          noteSkipReason(reason);
-          context.skip(reason);
-        }
-        expect(reply).not.toBeInstanceOf(Error);
-        expect((reply as { data: { content: string } } | undefined)?.data.content).toBe('pong');
+        const deltas: string[] = [];
+        keyless.on((event) => {
+          if (event.type === 'assistant.message_delta') deltas.push(event.data.deltaContent);
+        });
+        expect((await keyless.sendAndWait({ prompt: 'Say pong' }))?.data.content).toBe('pong');
+        expect(deltas.join('')).toBe('pong');
         expectEveryTokenAccepted();
+        expect(modelRequests(emulator.emulator).map((request) => request.streamed)).toEqual([true]);
       } finally {
         await keyless.disconnect();
       }
+    }
+  });
+
+  it('anthropic on Foundry (type anthropic, always streamed) with a token for AZURE_AUTH_SCOPE', async () => {
+    const provider = await copilotProvider('anthropic/claude-sonnet', {
+      env: {
+        AZURE_AUTH_METHOD: 'azure_ad',
+        ...emulator.credentialEnv('app-service'),
+        AZURE_AUTH_SCOPE: 'https://ai.azure.com/.default',
+        ANTHROPIC_END_POINT: emulator.urls.anthropicFoundry,
+      },
+    });
+    const keyless = await createKeylessSession(copilot.client, {
+      model: 'claude-sonnet-4.5',
+      provider,
+      onPermissionRequest: approveAll,
+    });
+    try {
+      expect((await keyless.sendAndWait({ prompt: 'Say pong' }))?.data.content).toBe('pong');
+      const summary = expectEveryTokenAccepted();
+      expect(summary.map((request) => [request.path, request.audience])).toEqual([
+        ['/anthropic/v1/messages', 'https://ai.azure.com'],
+      ]);
+    } finally {
+      await keyless.disconnect();
     }
   });
 });
