@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // import.meta.url in the CJS build (copilot-cli.ts resolves the CLI from this package's folder).
+  shims: true,
 });
