@@ -85,10 +85,14 @@ export function markTokenSpan(attributes: () => Attributes): void {
   span.end();
 }
 
-/** Records an error on a span with its message redacted, and marks the span as failed. */
+/**
+ * Records an error (or an object with `name` and `message`, such as a bot result's error) on a
+ * span with its message redacted and no stack, and marks the span as failed.
+ */
 export function recordRedactedException(span: Span, error: unknown): void {
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = redact(error instanceof Error ? error.message : String(error));
+  const shaped = error as { name?: unknown; message?: unknown } | null;
+  const name = typeof shaped?.name === 'string' ? shaped.name : 'Error';
+  const message = redact(typeof shaped?.message === 'string' ? shaped.message : String(error));
   span.recordException({ name, message });
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
