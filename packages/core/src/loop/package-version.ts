@@ -1,2 +1,4 @@
-/** The version of `@bots/core` (its tracer's version); a test keeps it equal to package.json's. */
-export const PACKAGE_VERSION = '0.1.0';
+import manifest from '../../package.json' with { type: 'json' };
+
+/** The version of `@bots/core` (its tracer's version), read from package.json when built. */
+export const PACKAGE_VERSION: string = manifest.version;
