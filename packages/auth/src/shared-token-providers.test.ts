@@ -148,6 +148,21 @@ describe('one token provider per credential and scope per process', () => {
     );
   });
 
+  it('a credential that cannot be created is not kept: the next caller tries again', async () => {
+    vi.stubEnv('AZURE_TOKEN_CREDENTIALS', 'no-such-credential');
+    const azureAd = { AZURE_AUTH_METHOD: 'azure_ad' };
+    const results = await Promise.allSettled([
+      tokenProviderFromEnv({ env: azureAd }),
+      tokenProviderFromEnv({ env: azureAd }),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConfigurationError);
+    expect(sharedTokenProviderCount()).toBe(0);
+    vi.stubEnv('AZURE_TOKEN_CREDENTIALS', undefined);
+    expect(await tokenProviderFromEnv({ env: azureAd })).toBeDefined();
+    expect(sharedTokenProviderCount()).toBe(1);
+  });
+
   it('clearSharedTokenProviders() forgets them: the next call builds a new one', async () => {
     const first = await tokenProviderFromEnv({ env });
     clearSharedTokenProviders();

@@ -62,8 +62,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
   const runSpan = startRunSpan(
     options.botName ?? (depth > 0 ? 'sub-bot' : 'agent-loop'),
     depth,
-    redactForModel(options.task),
-    traceContent,
+    traceContent ? redactForModel(options.task) : undefined,
   );
   let stepSpan: SpanScope | undefined;
   let stepIndex = 0;

@@ -112,12 +112,15 @@ function startScope(
   return { span, context: trace.setSpan(parent, span) };
 }
 
-/** Starts a run's span under the active context (a sub-bot's: under the `delegate` tool's span). */
-export function startRunSpan(botName: string, depth: number, task: string, content: boolean) {
+/**
+ * Starts a run's span under the active context (a sub-bot's: under the `delegate` tool's span);
+ * `task` only with `traceContent`.
+ */
+export function startRunSpan(botName: string, depth: number, task: string | undefined): SpanScope {
   return startScope(CORE_SPAN_NAMES.run, context.active(), {
     [CORE_ATTRIBUTES.botName]: botName,
     [CORE_ATTRIBUTES.depth]: depth,
-    ...(content ? { [CORE_ATTRIBUTES.task]: task } : {}),
+    ...(task !== undefined ? { [CORE_ATTRIBUTES.task]: task } : {}),
   });
 }
 
