@@ -4,12 +4,14 @@ import { missingCredentialsMessage } from './cli-wording.js';
 import { type CommandContext, EXIT } from './command-context.js';
 import { CommandFailure } from './command-failure.js';
 import type { Command } from './command-spec.js';
+import { batch } from './commands/batch.js';
 import { browse } from './commands/browse.js';
 import { demo } from './commands/demo.js';
 import { doctor } from './commands/doctor.js';
 import { logs } from './commands/logs.js';
 import { read } from './commands/read.js';
 import { run } from './commands/run.js';
+import { worker } from './commands/worker.js';
 import { write } from './commands/write.js';
 import { registerEnvironmentSecrets } from './environment-secrets.js';
 import { commandHelp, mainHelp } from './help.js';
@@ -27,6 +29,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   write,
   logs,
   browse,
+  batch,
+  worker,
   doctor,
   demo,
 };

@@ -1,4 +1,4 @@
-import { ConfigurationError, type Env, resolveAuthMethod } from '@bots/auth';
+import { ConfigurationError, describeAuthMethods, type Env, resolveAuthMethods } from '@bots/auth';
 import {
   type ChatModel,
   type ChatModelConnection,
@@ -78,7 +78,7 @@ export function describeConnection(
   if (!connection) return name;
   const auth =
     connection.auth === 'token'
-      ? `Entra ID token (AZURE_AUTH_METHOD=${resolveAuthMethod(env)})`
+      ? `Entra ID token (AZURE_AUTH_METHOD=${describeAuthMethods(resolveAuthMethods(env))})`
       : connection.auth === 'key'
         ? `API key from ${connection.keyFrom ?? 'the environment'}`
         : 'no auth';

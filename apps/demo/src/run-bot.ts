@@ -91,7 +91,10 @@ export interface BotJob {
 }
 
 /** What the CLI gives `createChatModel`: `--request-timeout`, and a line on stderr per retry. */
-export function modelSetup(context: CommandContext, flags: BotFlags): ModelSetup {
+export function modelSetup(
+  context: CommandContext,
+  flags: Pick<BotFlags, 'requestTimeoutMs'>,
+): ModelSetup {
   return {
     requestTimeoutMs: flags.requestTimeoutMs,
     onRetry: (retry) => context.stderr(retryLine(retry, context.color)),

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,6 +122,18 @@ function startBin(commandLine: string[]): Promise<RunningBin> {
 
 const RESOURCE = 'https://cognitiveservices.azure.com';
 
+/** A loopback port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 describe('npx bots-emulator (installed from the packed tarball)', () => {
   it('prints export lines that a shell sources; curl gets a token and the scripted reply', async () => {
     const bin = await startBin(['bots-emulator', '--script', 'script.json']);
@@ -195,6 +208,50 @@ describe('npx bots-emulator (installed from the packed tarball)', () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  it('--authority-port: curl gets a service principal token from the printed alternative', async () => {
+    const port = await freePort();
+    const bin = await startBin(['bots-emulator', '--authority-port', String(port)]);
+    // The alternative sections are commented out: uncomment the service principal's lines.
+    const start = bin.stdout.indexOf('# Alternative: a service principal');
+    expect(start).toBeGreaterThan(0);
+    const section = bin.stdout.slice(start).split('\n# Alternative: managed identity')[0]!;
+    const alternative: Record<string, string> = {};
+    for (const line of section.split('\n')) {
+      // Values are shell words: bare, or in single quotes (the secret has a `~`).
+      const match = /^# export ([A-Z_]+)=(?:'([^']*)'|(\S+))$/.exec(line);
+      if (match) alternative[match[1]!] = match[2] ?? match[3]!;
+    }
+    expect(alternative['AZURE_AUTHORITY_HOST']).toBe(`https://127.0.0.1:${port}`);
+    expect(bin.stdout).not.toMatch(/^export AZURE_CLIENT_SECRET=/m);
+    const token = await run(
+      'curl',
+      [
+        '-sS',
+        '--noproxy',
+        '*',
+        '--cacert',
+        alternative['NODE_EXTRA_CA_CERTS']!,
+        '-d',
+        'grant_type=client_credentials',
+        '--data-urlencode',
+        `client_id=${alternative['AZURE_CLIENT_ID']}`,
+        '--data-urlencode',
+        `client_secret=${alternative['AZURE_CLIENT_SECRET']}`,
+        '--data-urlencode',
+        'scope=https://cognitiveservices.azure.com/.default',
+        `${alternative['AZURE_AUTHORITY_HOST']}/${alternative['AZURE_TENANT_ID']}/oauth2/v2.0/token`,
+      ],
+      { cwd: scratch },
+    );
+    expect(token.code).toBe(0);
+    const body = JSON.parse(token.stdout) as Record<string, unknown>;
+    expect(body['token_type']).toBe('Bearer');
+    expect(typeof body['access_token']).toBe('string');
+
+    process.kill(bin.pid, 'SIGINT');
+    expect(await bin.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('refuses a bad flag with exit 2 and a message naming it', async () => {
     const port = await run('npx', ['--offline', 'bots-emulator', '--port', 'nope'], {
       cwd: scratch,
@@ -213,7 +270,14 @@ describe('npx bots-emulator (installed from the packed tarball)', () => {
     expect(unknown.stderr).toContain('Unknown flag --frobnicate. Run bots-emulator --help');
     const help = await run('npx', ['--offline', 'bots-emulator', '--help'], { cwd: scratch });
     expect(help.code).toBe(0);
-    for (const flag of ['--port', '--token-lifetime', '--script', '--json', '--help']) {
+    for (const flag of [
+      '--port',
+      '--authority-port',
+      '--token-lifetime',
+      '--script',
+      '--json',
+      '--help',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
   });

@@ -170,6 +170,33 @@ describe('resolveConnection', () => {
     expect(resolved.tokenProvider !== undefined).toBe(auth === 'token');
   });
 
+  it('a chain in AZURE_AUTH_METHOD changes neither the client nor the scope of any row', async () => {
+    const rows: [string, Record<string, string>][] = [
+      ['azure-openai/gpt-4o', dated],
+      ['azure-openai/gpt-4o', v1],
+      ['anthropic/claude', { ...foundry, AZURE_AUTH_SCOPE: AI_FOUNDRY_SCOPE }],
+      ['anthropic/claude', { ...foundry, ANTHROPIC_API_KEY: KEY }],
+      ['openai/gpt-4.1', { OPENAI_API_KEY: KEY }],
+    ];
+    for (const [model, env] of rows) {
+      const single = await resolveConnection(model, {
+        env: { ...env, AZURE_AUTH_METHOD: 'managed_identity' },
+      });
+      const chain = await resolveConnection(model, {
+        env: { ...env, AZURE_AUTH_METHOD: 'managed_identity,azure_developer_cli' },
+      });
+      const { note: _singleNote, ...singleConnection } = single.connection as { note?: string };
+      const { note: _chainNote, ...chainConnection } = chain.connection as { note?: string };
+      expect(chainConnection, model).toEqual(singleConnection);
+      if (model.startsWith('azure-openai')) {
+        expect(chain.connection.auth).toBe('token');
+        expect(chain.connection.scope).toBe(
+          env === v1 ? AI_FOUNDRY_SCOPE : COGNITIVE_SERVICES_SCOPE,
+        );
+      }
+    }
+  });
+
   it('connect builds the model the connection describes', async () => {
     const resolved = await resolveConnection('openai/gpt-4.1', {
       env: { OPENAI_API_KEY: KEY, OPENAI_ENDPOINT: 'http://127.0.0.1:9/v1' },

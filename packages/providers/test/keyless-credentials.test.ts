@@ -123,6 +123,16 @@ describe('keyless credentials end to end (real @azure/identity, real openai, the
       expectAcceptedTokensOf(e, e.application.clientId);
     });
 
+    test('azure_ad picks the service principal with a certificate too', async () => {
+      const e = emulator.emulator;
+      const outcome = await runCase({
+        AZURE_AUTH_METHOD: 'azure_ad',
+        ...e.credentialEnv('client-certificate'),
+      });
+      expect(outcome).toEqual({ replies: ['pong', 'pong'] });
+      expectAcceptedTokensOf(e, e.application.clientId);
+    });
+
     test("a wrong secret fails with the authority's AADSTS7000215, and the secret is nowhere", async () => {
       const e = emulator.emulator;
       const outcome = await runCase({
@@ -192,11 +202,19 @@ describe('keyless credentials end to end (real @azure/identity, real openai, the
       });
     }
 
-    for (const shape of ['app-service', 'imds'] as const) {
-      test(`azure_ad picks managed identity: ${shape}`, async () => {
+    for (const shape of shapes) {
+      const needs =
+        shape === 'azure-arc' && !RUNNING_AS_ROOT
+          ? unavailable(
+              'the Azure Arc shape writes its key file under /var/opt/azcmagent/tokens (root only)',
+            )
+          : AVAILABLE;
+      testWhen(needs)(`azure_ad picks managed identity: ${shape}`, async () => {
         const e = emulator.emulator;
         const outcome = await runCase({ AZURE_AUTH_METHOD: 'azure_ad', ...e.credentialEnv(shape) });
         expect(outcome).toEqual({ replies: ['pong', 'pong'] });
+        const sources = tokenRequests(e).map((request) => (request as { source?: string }).source);
+        expect(new Set(sources)).toEqual(new Set([shape]));
         expect(modelRequests(e).every((request) => request.auth.accepted)).toBe(true);
       });
     }
@@ -236,6 +254,18 @@ describe('keyless credentials end to end (real @azure/identity, real openai, the
       expectAcceptedTokensOf(e, identity.clientId);
     });
 
+    test('azure_ad with AZURE_AUTH_IDENTITY_RESOURCE_ID picks the user-assigned identity', async () => {
+      const e = emulator.emulator;
+      const identity = e.userAssignedIdentity!;
+      const outcome = await runCase({
+        AZURE_AUTH_METHOD: 'azure_ad',
+        ...e.credentialEnv('imds'),
+        AZURE_AUTH_IDENTITY_RESOURCE_ID: identity.resourceId,
+      });
+      expect(outcome).toEqual({ replies: ['pong', 'pong'] });
+      expectAcceptedTokensOf(e, identity.clientId);
+    });
+
     test("an unknown user-assigned identity fails with the endpoint's own error", async () => {
       const e = emulator.emulator;
       const outcome = await runCase({
@@ -270,6 +300,39 @@ describe('keyless credentials end to end (real @azure/identity, real openai, the
       expect(outcome).toEqual({ replies: ['pong', 'pong'] });
       const sources = tokenRequests(e).map((request) => (request as { source?: string }).source);
       expect(sources).toEqual(['azure-developer-cli']);
+    });
+  });
+
+  describe('developer logins through azure_ad (DefaultAzureCredential, AZURE_TOKEN_CREDENTIALS=dev)', () => {
+    test('azure_ad picks az when it is signed in', async () => {
+      const e = emulator.emulator;
+      e.setCliLogin({ az: true, azd: true });
+      const outcome = await runCase({
+        AZURE_AUTH_METHOD: 'azure_ad',
+        AZURE_TOKEN_CREDENTIALS: 'dev',
+        PATH: e.writeCliStandIns().env.PATH,
+      });
+      expect(outcome).toEqual({ replies: ['pong', 'pong'] });
+      const sources = tokenRequests(e).map((request) => (request as { source?: string }).source);
+      expect(sources).toEqual(['azure-cli']);
+    });
+
+    test('azure_ad goes on to azd when az is not signed in', async () => {
+      const e = emulator.emulator;
+      e.setCliLogin({ az: false, azd: true });
+      try {
+        const outcome = await runCase({
+          AZURE_AUTH_METHOD: 'azure_ad',
+          AZURE_TOKEN_CREDENTIALS: 'dev',
+          PATH: e.writeCliStandIns().env.PATH,
+        });
+        expect(outcome).toEqual({ replies: ['pong', 'pong'] });
+        // az was asked first and answered "not logged in" (the stand-in asks the emulator too).
+        const sources = tokenRequests(e).map((request) => (request as { source?: string }).source);
+        expect(sources).toEqual(['azure-cli', 'azure-developer-cli']);
+      } finally {
+        e.setCliLogin({ az: true, azd: true });
+      }
     });
   });
 

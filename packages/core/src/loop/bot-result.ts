@@ -56,6 +56,12 @@ export interface BotError {
   kind: ErrorKind;
   /** A whole sentence that says what happened and, where it can, what to change. */
   message: string;
+  /**
+   * Set when the error says whether the same run may succeed later: `true` for a model
+   * endpoint that was overloaded or unreachable (429, 5xx, a dropped connection, after the
+   * request's own retries), `false` for a request it will refuse again (400, 401, 404).
+   */
+  retryable?: boolean;
 }
 
 /** What a run returns. `run()` does not throw for model or sandbox failures: they are here. */

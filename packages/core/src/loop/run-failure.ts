@@ -14,8 +14,15 @@ export function errorOf(
   fallback: new (message: string) => BotsError,
   message: string,
 ): BotError {
-  if (BotsError.isInstance(error))
-    return { name: error.name, kind: error.kind, message: redact(error.message) };
+  if (BotsError.isInstance(error)) {
+    const { isRetryable } = error as { isRetryable?: unknown };
+    return {
+      name: error.name,
+      kind: error.kind,
+      message: redact(error.message),
+      ...(typeof isRetryable === 'boolean' ? { retryable: isRetryable } : {}),
+    };
+  }
   const { kind } = fallback as unknown as typeof BotsError;
   return { name: fallback.name, kind, message: redact(message) };
 }

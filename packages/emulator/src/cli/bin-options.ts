@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { ScriptStep } from '../model-script.js';
+import { scriptStepProblem } from '../script-runner.js';
 
 /** What the command line of `bots-emulator` asks for. */
 export interface BinOptions {
   port?: number;
+  authorityPort?: number;
   tokenLifetimeSeconds?: number;
   script?: ScriptStep[];
   json: boolean;
@@ -20,17 +22,12 @@ interface FlagSpecification {
 
 /** The flags, stated once: parsing and `--help` both come from here. */
 const FLAGS: readonly FlagSpecification[] = [
-  {
-    name: '--port',
-    value: '<port>',
-    description: 'port of the main listener (default: any free port)',
-    apply(options, value) {
-      const port = Number(value);
-      if (!/^\d+$/.test(value) || port > 65535) return 'takes a port number from 0 to 65535';
-      options.port = port;
-      return undefined;
-    },
-  },
+  portFlag('--port', 'port of the main listener (default: any free port)', 'port'),
+  portFlag(
+    '--authority-port',
+    'port of the https authority (Entra ID; default: any free port)',
+    'authorityPort',
+  ),
   {
     name: '--token-lifetime',
     value: '<seconds>',
@@ -47,7 +44,8 @@ const FLAGS: readonly FlagSpecification[] = [
   {
     name: '--script',
     value: '<file.json>',
-    description: 'the model replies, a JSON array of strings or { "text": ... } objects',
+    description:
+      'the model replies, a JSON array of strings, { "text": ... } or { "toolCalls": [...] } objects',
     apply(options, value) {
       const script = readScript(value);
       if (typeof script === 'string') return script;
@@ -72,6 +70,25 @@ const FLAGS: readonly FlagSpecification[] = [
     },
   },
 ];
+
+/** A flag that takes a port number for `key`. */
+function portFlag(
+  name: string,
+  description: string,
+  key: 'port' | 'authorityPort',
+): FlagSpecification {
+  return {
+    name,
+    value: '<port>',
+    description,
+    apply(options, value) {
+      const port = Number(value);
+      if (!/^\d+$/.test(value) || port > 65535) return 'takes a port number from 0 to 65535';
+      options[key] = port;
+      return undefined;
+    },
+  };
+}
 
 /** A refused command line: the message names the flag and says how to fix it. */
 export class BinUsageError extends Error {
@@ -145,14 +162,12 @@ function readScript(file: string): ScriptStep[] | string {
   } catch {
     return `needs a JSON file; ${file} is not valid JSON`;
   }
-  const isStep = (step: unknown) =>
-    typeof step === 'string' ||
-    (typeof step === 'object' &&
-      step !== null &&
-      (typeof (step as { text?: unknown }).text === 'string' ||
-        typeof (step as { fault?: unknown }).fault === 'object'));
-  if (!Array.isArray(parsed) || !parsed.every(isStep)) {
-    return `needs a JSON array of replies (strings, { "text": ... } or { "fault": ... } objects) in ${file}`;
+  if (!Array.isArray(parsed)) {
+    return `needs a JSON array of replies (strings, { "text": ... }, { "toolCalls": [...] } or { "fault": ... } objects) in ${file}`;
+  }
+  for (const [index, step] of parsed.entries()) {
+    const problem = scriptStepProblem(step);
+    if (problem !== undefined) return `needs valid replies; step ${index} of ${file}: ${problem}`;
   }
   return parsed as ScriptStep[];
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AZ_DEFAULT_RESOURCE, parseAzCommandLine } from './az-command.js';
 import { AZD_DEFAULT_SCOPE, parseAzdCommandLine } from './azd-command.js';
 import { BinUsageError, parseBinArguments } from './bin-options.js';
-import { formatExports, shellQuote } from './printed-environment.js';
+import { collectEnvironment, formatExports, shellQuote } from './printed-environment.js';
 
 describe('az command lines', () => {
   it('reads @azure/identity 4.13 command line, --name=value and several --scope values', () => {
@@ -134,6 +134,7 @@ describe('bots-emulator flags', () => {
       json: true,
       help: false,
     });
+    expect(parseBinArguments(['--authority-port', '8443']).authorityPort).toBe(8443);
     expect(parseBinArguments(['-h']).help).toBe(true);
   });
 
@@ -148,6 +149,9 @@ describe('bots-emulator flags', () => {
       throw new Error('expected a refusal');
     };
     expect(message(['--port', '70000'])).toContain('--port takes a port number');
+    expect(message(['--authority-port', 'x'])).toBe(
+      '--authority-port takes a port number from 0 to 65535; got "x".',
+    );
     expect(message(['--token-lifetime', '0'])).toContain(
       '--token-lifetime takes a positive number',
     );
@@ -164,12 +168,33 @@ describe('the printed environment', () => {
     expect(shellQuote('http://127.0.0.1:1/msi/token')).toBe('http://127.0.0.1:1/msi/token');
     expect(shellQuote("it's here")).toBe(`'it'\\''s here'`);
     const context = {
-      emulator: { env: { IDENTITY_HEADER: 'a b' } },
+      emulator: { env: { IDENTITY_HEADER: 'a b' }, credentialEnv: () => ({}) },
       cliStandIns: { folder: '/tmp/x', env: { PATH: '/tmp/x:/usr/bin' } },
     } as unknown as Parameters<typeof formatExports>[0];
     const text = formatExports(context, '/usr/bin');
     expect(text).toContain("export IDENTITY_HEADER='a b'\n");
     expect(text).toContain('export PATH=/tmp/x:"$PATH"\n');
     expect(formatExports(context, '/elsewhere')).toContain('export PATH=/tmp/x:/usr/bin\n');
+  });
+
+  it('prints the alternative credentials commented out, and leaves them out of --json', () => {
+    const shapes: Record<string, Record<string, string>> = {
+      'client-secret': { AZURE_CLIENT_SECRET: 'the-secret', AZURE_TENANT_ID: 'tenant' },
+      imds: { AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9/imds/' },
+    };
+    const context = {
+      emulator: {
+        env: { IDENTITY_HEADER: 'h' },
+        credentialEnv: (shape: string) => shapes[shape] ?? {},
+      },
+      cliStandIns: { folder: '/tmp/x', env: { PATH: '/tmp/x:/usr/bin' } },
+    } as unknown as Parameters<typeof formatExports>[0];
+    const text = formatExports(context, '/usr/bin');
+    expect(text).toContain('\n# export AZURE_CLIENT_SECRET=the-secret\n');
+    expect(text).toContain(
+      '\n# export AZURE_POD_IDENTITY_AUTHORITY_HOST=http://127.0.0.1:9/imds/\n',
+    );
+    expect(text).not.toMatch(/^export AZURE_CLIENT_SECRET/m);
+    expect(collectEnvironment(context)).toEqual({ IDENTITY_HEADER: 'h', PATH: '/tmp/x:/usr/bin' });
   });
 });

@@ -14,6 +14,11 @@ export interface EnvironmentSection {
   title: string;
   /** The variables of the section. */
   variables(context: PrintedEnvironmentContext): Readonly<Record<string, string>>;
+  /**
+   * An alternative to the sections before it (another credential): printed commented out, to
+   * copy instead, and left out of `--json`.
+   */
+  alternative?: boolean;
 }
 
 /**
@@ -31,11 +36,28 @@ export const PRINTED_ENVIRONMENT: readonly EnvironmentSection[] = [
       'The az and azd stand-ins first on PATH (AzureCliCredential, AzureDeveloperCliCredential)',
     variables: ({ cliStandIns }) => cliStandIns.env,
   },
+  {
+    title:
+      'Alternative: a service principal with a client secret, through the https authority (EnvironmentCredential; set AZURE_AUTH_METHOD=environment)',
+    variables: ({ emulator }) => emulator.credentialEnv('client-secret'),
+    alternative: true,
+  },
+  {
+    title:
+      'Alternative: managed identity in the IMDS shape (ManagedIdentityCredential on a VM or AKS pod identity)',
+    variables: ({ emulator }) => emulator.credentialEnv('imds'),
+    alternative: true,
+  },
 ];
 
-/** Every variable of every section, later sections winning. */
+/** Every variable of every section but the alternatives, later sections winning. */
 export function collectEnvironment(context: PrintedEnvironmentContext): Record<string, string> {
-  return Object.assign({}, ...PRINTED_ENVIRONMENT.map((section) => section.variables(context)));
+  return Object.assign(
+    {},
+    ...PRINTED_ENVIRONMENT.filter((section) => !section.alternative).map((section) =>
+      section.variables(context),
+    ),
+  );
 }
 
 /**
@@ -50,12 +72,15 @@ export function formatExports(
   const lines: string[] = [];
   for (const section of PRINTED_ENVIRONMENT) {
     lines.push(`# ${section.title}`);
+    const prefix = section.alternative ? '# ' : '';
     for (const [name, value] of Object.entries(section.variables(context))) {
       const suffix = `${delimiter}${inheritedPath}`;
       if (name === 'PATH' && inheritedPath && value.endsWith(suffix)) {
-        lines.push(`export PATH=${shellQuote(value.slice(0, -suffix.length))}${delimiter}"$PATH"`);
+        lines.push(
+          `${prefix}export PATH=${shellQuote(value.slice(0, -suffix.length))}${delimiter}"$PATH"`,
+        );
       } else {
-        lines.push(`export ${name}=${shellQuote(value)}`);
+        lines.push(`${prefix}export ${name}=${shellQuote(value)}`);
       }
     }
   }

@@ -35,6 +35,7 @@ export async function runBin(
   try {
     emulator = await startEmulator({
       ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.authorityPort === undefined ? {} : { authorityPort: options.authorityPort }),
       ...(options.tokenLifetimeSeconds === undefined
         ? {}
         : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
