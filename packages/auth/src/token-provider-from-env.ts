@@ -141,7 +141,13 @@ function checkOptions(options: unknown): TokenProviderFromEnvOptions {
   }
   if (credential !== undefined) checkCredential(credential, 'credential');
   if (importer !== undefined) checkFunction(importer, 'importer');
-  if (shared !== undefined) checkBoolean(shared, 'shared');
+  if (shared !== undefined) {
+    checkBoolean(
+      shared,
+      'shared',
+      'It shares one provider per credential and scope in the process (the default); false gives this caller its own.',
+    );
+  }
   if (shared === true) {
     const own =
       credential !== undefined
