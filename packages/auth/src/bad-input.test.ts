@@ -68,7 +68,7 @@ const cases: Case[] = [
   [
     'an unknown option',
     () => tokenProviderFromEnv({ env: ENV, scopes: ['x'], importer } as never),
-    /^tokenProviderFromEnv options has no option "scopes"\. Valid options: env, provider, scope, credential, importer, refreshWindowMs/,
+    /^tokenProviderFromEnv options has no option "scopes"\. Valid options: env, provider, scope, credential, importer, shared, refreshWindowMs/,
   ],
   [
     'an option in the wrong case',

@@ -66,6 +66,18 @@ export {
   SCOPE_VARIABLE,
   scopeFromEnv,
 } from './scopes.js';
+export {
+  clearSharedTokenProviders,
+  type SharedTokenProviderSettings,
+  sharedTokenProviderCount,
+  sharedTokenProviderKey,
+} from './shared-token-providers.js';
+export {
+  AUTH_ATTRIBUTES,
+  AUTH_SPAN_NAMES,
+  type CacheOutcome,
+  recordRedactedException,
+} from './telemetry.js';
 export { toTokenProvider } from './to-token-provider.js';
 export {
   cachedTokenProvider,

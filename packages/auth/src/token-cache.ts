@@ -9,6 +9,7 @@ import {
 } from './option-checks.js';
 import { redact, registerSecret } from './redact.js';
 import { isStillRevoked, revokedTokenError } from './revoked-token.js';
+import { AUTH_ATTRIBUTES, type CacheOutcome, inTokenSpan, markTokenSpan } from './telemetry.js';
 import type {
   AccessToken,
   CachedTokenProvider,
@@ -80,6 +81,17 @@ interface CachedToken {
   token: string;
   refreshAt: number;
   usableUntil: number;
+  expiresAt: number;
+}
+
+/** What the spans of a cache say about its credential (never a secret). */
+export interface TokenCacheTraceInfo {
+  /** The auth method or chain, as `describeAuthMethods` writes it. */
+  method?: string;
+  /** The credential's class. */
+  credentialClass?: string;
+  /** The scope. */
+  scope?: string;
 }
 
 /**
@@ -108,7 +120,15 @@ export function cachedTokenProvider(
     'cachedTokenProvider options',
     TOKEN_CACHE_OPTION_NAMES,
   );
-  const options = pickCacheOptions(cacheOptions);
+  return createTokenCache(fetchToken, pickCacheOptions(cacheOptions), {});
+}
+
+/** {@link cachedTokenProvider} with checked options and what its spans say of the credential. */
+function createTokenCache(
+  fetchToken: (signal?: AbortSignal, claims?: string) => Promise<AccessToken | null>,
+  options: TokenCacheOptions,
+  traceInfo: TokenCacheTraceInfo,
+): CachedTokenProvider {
   const now = options.now ?? Date.now;
   const refreshWindowMs = options.refreshWindowMs ?? 120_000;
   const expiryMarginMs = options.expiryMarginMs ?? 30_000;
@@ -173,6 +193,7 @@ export function cachedTokenProvider(
         token: accessToken.token,
         refreshAt,
         usableUntil: expiresAt - Math.min(expiryMarginMs, lifetime / 10),
+        expiresAt,
       };
       if (started === generation) current = fresh;
       return fresh;
@@ -185,14 +206,43 @@ export function cachedTokenProvider(
     return attempt;
   };
 
+  const baseAttributes = {
+    ...(traceInfo.method ? { [AUTH_ATTRIBUTES.method]: traceInfo.method } : {}),
+    ...(traceInfo.credentialClass
+      ? { [AUTH_ATTRIBUTES.credentialClass]: traceInfo.credentialClass }
+      : {}),
+    ...(traceInfo.scope ? { [AUTH_ATTRIBUTES.scope]: traceInfo.scope } : {}),
+  };
+  const spanAttributes = (cache: CacheOutcome, extra: Record<string, boolean> = {}) => ({
+    ...baseAttributes,
+    [AUTH_ATTRIBUTES.cache]: cache,
+    ...extra,
+  });
+  const expiryAttributes = (token: CachedToken) => ({
+    [AUTH_ATTRIBUTES.expiresAt]: new Date(token.expiresAt).toISOString(),
+    [AUTH_ATTRIBUTES.remainingMs]: Math.max(0, Math.round(token.expiresAt - now())),
+  });
+
   const provider = async (request?: TokenRequestOptions): Promise<string> => {
     const time = now();
     const cached = current;
     if (cached && time < cached.usableUntil) {
       stats.hits += 1;
-      if (time >= cached.refreshAt && !inFlight && time >= retryBackgroundAt) {
+      const refresh = time >= cached.refreshAt && !inFlight && time >= retryBackgroundAt;
+      markTokenSpan(() => ({
+        ...spanAttributes('hit', refresh ? { [AUTH_ATTRIBUTES.refreshStarted]: true } : {}),
+        ...expiryAttributes(cached),
+      }));
+      if (refresh) {
         stats.backgroundRefreshes += 1;
-        fetchFresh().catch(() => {
+        inTokenSpan(
+          spanAttributes('refresh'),
+          async (span) => {
+            const fresh = await fetchFresh();
+            span.setAttributes(expiryAttributes(fresh));
+          },
+          { root: true },
+        ).catch(() => {
           // Keep the cached token until it is no longer usable; try again a little later.
           retryBackgroundAt = now() + Math.max(1_000, (cached.usableUntil - now()) / 4);
         });
@@ -201,7 +251,16 @@ export function cachedTokenProvider(
     }
     stats.waits += 1;
     const signal = request?.abortSignal;
-    return (await fetchFresh(signal instanceof AbortSignal ? signal : undefined)).token;
+    const joined = inFlight !== undefined;
+    const claims = !joined && pendingClaims !== undefined;
+    return inTokenSpan(
+      spanAttributes(joined ? 'joined' : 'wait', claims ? { [AUTH_ATTRIBUTES.claims]: true } : {}),
+      async (span) => {
+        const fresh = await fetchFresh(signal instanceof AbortSignal ? signal : undefined);
+        span.setAttributes(expiryAttributes(fresh));
+        return fresh.token;
+      },
+    );
   };
 
   return Object.assign(provider, {
@@ -234,18 +293,45 @@ export function tokenProviderFromCredential(
   scope: string,
   options: TokenCacheOptions = {},
 ): CachedTokenProvider {
+  return tokenCacheForCredential(credential, scope, options);
+}
+
+/**
+ * {@link tokenProviderFromCredential}, with the auth method named in its spans
+ * (`tokenProviderFromEnv`'s).
+ */
+export function tokenCacheForCredential(
+  credential: TokenCredential,
+  scope: string,
+  options: TokenCacheOptions,
+  method?: string,
+): CachedTokenProvider {
   checkCredential(credential, 'credential');
   checkString(scope, 'scope', {
     nonEmpty: true,
     hint: 'Pass a scope such as https://cognitiveservices.azure.com/.default (COGNITIVE_SERVICES_SCOPE).',
   });
-  return cachedTokenProvider(
+  checkObject(options, 'cachedTokenProvider options', 'Pass an object, or nothing.');
+  checkKnownKeys(
+    options as Record<string, unknown>,
+    'cachedTokenProvider options',
+    TOKEN_CACHE_OPTION_NAMES,
+  );
+  const credentialClass = (credential as { constructor?: { name?: unknown } }).constructor?.name;
+  return createTokenCache(
     (abortSignal, claims) =>
       credential.getToken(scope, {
         ...(abortSignal ? { abortSignal } : {}),
         ...(claims !== undefined ? { claims } : {}),
       }),
-    options,
+    pickCacheOptions(options),
+    {
+      scope,
+      ...(method ? { method } : {}),
+      ...(typeof credentialClass === 'string' && credentialClass !== 'Object'
+        ? { credentialClass }
+        : {}),
+    },
   );
 }
 

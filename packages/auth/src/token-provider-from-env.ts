@@ -1,15 +1,23 @@
 import { describeAuthMethods, type Env, resolveAuthMethods } from './auth-method.js';
 import { credentialForMethods } from './credential-for-method.js';
 import { credentialPlan } from './credential-plan.js';
+import { ConfigurationError } from './errors.js';
 import type { ModuleImporter } from './load-identity.js';
-import { checkFunction, checkKnownKeys, checkObject, checkString } from './option-checks.js';
+import {
+  checkBoolean,
+  checkFunction,
+  checkKnownKeys,
+  checkObject,
+  checkString,
+} from './option-checks.js';
 import { COGNITIVE_SERVICES_SCOPE, scopeFromEnv } from './scopes.js';
+import { sharedTokenProvider, sharedTokenProviderKey } from './shared-token-providers.js';
 import {
   checkCredential,
   pickCacheOptions,
   TOKEN_CACHE_OPTION_NAMES,
   type TokenCacheOptions,
-  tokenProviderFromCredential,
+  tokenCacheForCredential,
 } from './token-cache.js';
 import type { CachedTokenProvider, TokenCredential } from './token-provider.js';
 
@@ -31,6 +39,17 @@ export interface TokenProviderFromEnvOptions extends TokenCacheOptions {
   credential?: TokenCredential;
   /** How to import `@azure/identity` (tests). */
   importer?: ModuleImporter;
+  /**
+   * Share one provider with every other caller in the process that resolves the same credential
+   * and scope (default `true`): the same method or chain, the same identifying settings (tenant,
+   * client id, authority host, managed-identity endpoint and id, federated token file, the CLI on
+   * `PATH`, a hash of the secret) and the same scope get the same provider object, one cache and
+   * one identity call however many bots ask. Its `invalidate()` then applies to all of them: a
+   * token the server rejected is rejected for everyone. `false` builds a credential and a cache of
+   * this caller's own. A `credential`, `importer` or `now` of yours is never shared (it cannot be
+   * told apart from another): with one of them, `shared` must not be `true`.
+   */
+  shared?: boolean;
 }
 
 const OPTION_NAMES = [
@@ -39,6 +58,7 @@ const OPTION_NAMES = [
   'scope',
   'credential',
   'importer',
+  'shared',
   ...TOKEN_CACHE_OPTION_NAMES,
 ] as const;
 
@@ -49,7 +69,8 @@ const NAME = 'tokenProviderFromEnv options';
  * it opts into none (`api_key` or unset): the credential the method names (or the
  * `ChainedTokenCredential` of a comma-separated chain of methods) and a scope (the
  * `scope` option, else `AZURE_AUTH_SCOPE`, else `COGNITIVE_SERVICES_SCOPE`) give a cached token
- * provider that refreshes ahead of expiry. Knows no provider: `provider` only labels messages.
+ * provider that refreshes ahead of expiry. Callers that resolve the same credential and scope share
+ * that provider (one per process, see `shared`). Knows no provider: `provider` only labels messages.
  * Rejects with a `ConfigurationError` for invalid options and an unknown method, before anything
  * is loaded.
  */
@@ -63,12 +84,38 @@ export async function tokenProviderFromEnv(
   // Every step's variables are checked, even with a credential of the caller's.
   for (const method of methods) credentialPlan(method, env);
   const scope = checked.scope?.trim() || scopeFromEnv(env) || COGNITIVE_SERVICES_SCOPE;
-  const credential =
-    checked.credential ?? (await credentialForMethods(methods, env, checked.importer));
-  return tokenProviderFromCredential(credential, scope, {
-    label: `${describeAuthMethods(methods)} credential${checked.provider ? ` for ${checked.provider}` : ''}`,
-    ...pickCacheOptions(checked),
+  const method = describeAuthMethods(methods);
+  const cacheOptions = pickCacheOptions(checked);
+  const ownOnly =
+    checked.credential !== undefined ||
+    checked.importer !== undefined ||
+    cacheOptions.now !== undefined;
+  if (checked.shared === false || ownOnly) {
+    const credential =
+      checked.credential ?? (await credentialForMethods(methods, env, checked.importer));
+    return tokenCacheForCredential(
+      credential,
+      scope,
+      {
+        label: `${method} credential${checked.provider ? ` for ${checked.provider}` : ''}`,
+        ...cacheOptions,
+      },
+      method,
+    );
+  }
+  // The label is the shared provider's: it names no provider, as several may use it.
+  const { label, refreshWindowMs, expiryMarginMs } = cacheOptions;
+  const key = sharedTokenProviderKey(methods, env, scope, {
+    cacheOptions: { label, refreshWindowMs, expiryMarginMs },
   });
+  return sharedTokenProvider(key, async () =>
+    tokenCacheForCredential(
+      await credentialForMethods(methods, env),
+      scope,
+      { label: `${method} credential`, ...cacheOptions },
+      method,
+    ),
+  );
 }
 
 function checkOptions(options: unknown): TokenProviderFromEnvOptions {
@@ -78,7 +125,7 @@ function checkOptions(options: unknown): TokenProviderFromEnvOptions {
     "Pass an object such as { provider: 'azure-openai' }, or nothing.",
   );
   checkKnownKeys(record, NAME, OPTION_NAMES);
-  const { env, provider, scope, credential, importer } = record;
+  const { env, provider, scope, credential, importer, shared, now } = record;
   if (env !== undefined) checkObject(env, 'env', 'Pass process.env or { NAME: "value" }.');
   if (provider !== undefined) {
     checkString(provider, 'provider', {
@@ -94,6 +141,28 @@ function checkOptions(options: unknown): TokenProviderFromEnvOptions {
   }
   if (credential !== undefined) checkCredential(credential, 'credential');
   if (importer !== undefined) checkFunction(importer, 'importer');
+  if (shared !== undefined) {
+    checkBoolean(
+      shared,
+      'shared',
+      'It shares one provider per credential and scope in the process (the default); false gives this caller its own.',
+    );
+  }
+  if (shared === true) {
+    const own =
+      credential !== undefined
+        ? 'credential'
+        : importer !== undefined
+          ? 'importer'
+          : now !== undefined
+            ? 'now'
+            : undefined;
+    if (own) {
+      throw new ConfigurationError(
+        `shared is true, but a ${own} of yours is never shared with other callers (it cannot be told apart from another). Leave shared out (or false) with ${own}, or leave ${own} out to share the provider the environment names.`,
+      );
+    }
+  }
   pickCacheOptions(record as TokenCacheOptions);
   return record as TokenProviderFromEnvOptions;
 }

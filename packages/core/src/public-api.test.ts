@@ -18,6 +18,8 @@ test('@bots/core: runtime names', () => {
   expect(Object.keys(root).sort()).toMatchInlineSnapshot(`
     [
       "AgentBoss",
+      "CORE_ATTRIBUTES",
+      "CORE_SPAN_NAMES",
       "DEFAULT_COMMAND_TIMEOUT_MS",
       "DEFAULT_LOG_ANALYSIS_TASK",
       "DEFAULT_MAX_FORMAT_CORRECTIONS",
@@ -123,6 +125,8 @@ test('@bots/core/docker: type-only names', () => {
 test('@bots/core/loop: runtime names', () => {
   expect(Object.keys(loop).sort()).toMatchInlineSnapshot(`
     [
+      "CORE_ATTRIBUTES",
+      "CORE_SPAN_NAMES",
       "DEFAULT_COMMAND_TIMEOUT_MS",
       "DEFAULT_MAX_FORMAT_CORRECTIONS",
       "DEFAULT_MAX_ITERATIONS",

@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { clearSharedTokenProviders } from '@bots/auth';
 import type { Emulator, EmulatorOptions, ModelRequest, RecordedRequest } from '@bots/emulator';
 import { useEmulator as useEmulatorHooks } from '@bots/emulator/testing';
 import {
@@ -11,7 +12,7 @@ import {
   dockerAvailability as engineAvailability,
 } from '@bots/test-kit';
 import Docker from 'dockerode';
-import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { hasImage } from '../src/sandbox/docker-images.js';
 import { SANDBOX_IMAGE } from '../src/sandbox/sandbox-image.js';
 
@@ -95,7 +96,8 @@ export function assertNoContainerLeftByThisFile(): void {
 /**
  * One emulator per file (`useEmulator` of `@bots/emulator/testing`): started in beforeAll, closed
  * in afterAll. The managed-identity endpoint is put into process.env with vi.stubEnv before any
- * token request (msal-node keeps the first endpoint it sees for the life of the process).
+ * token request (msal-node keeps the first endpoint it sees for the life of the process). The
+ * process's shared token providers are cleared before each test.
  */
 export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
   const emulator = useEmulatorHooks(options);
@@ -103,8 +105,14 @@ export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
     vi.stubEnv('IDENTITY_ENDPOINT', emulator.env['IDENTITY_ENDPOINT']);
     vi.stubEnv('IDENTITY_HEADER', emulator.env['IDENTITY_HEADER']);
   });
+  // Bots of one process share one token provider per credential and scope (@bots/auth): each
+  // test starts without one, so that its first bot gets its token from the identity endpoint.
+  beforeEach(() => {
+    clearSharedTokenProviders();
+  });
   afterAll(() => {
     vi.unstubAllEnvs();
+    clearSharedTokenProviders();
   });
   return () => emulator.emulator;
 }

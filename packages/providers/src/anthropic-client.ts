@@ -71,6 +71,7 @@ export function anthropicSender(client: MessagesClient, name: string): SendReque
     const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
     return {
       text,
+      ...(typeof message.stop_reason === 'string' ? { finishReason: message.stop_reason } : {}),
       usage: {
         inputTokens: message.usage.input_tokens,
         outputTokens: message.usage.output_tokens,

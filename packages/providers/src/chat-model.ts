@@ -33,6 +33,13 @@ export interface ChatResponse {
   text: string;
   /** Token counts, when the provider reports them. */
   usage?: ChatUsage;
+  /**
+   * Why the model stopped, as the provider says it (`stop`, `length`, `end_turn`, `completed`...),
+   * when it does.
+   */
+  finishReason?: string;
+  /** Retries the request needed after retryable failures (models built by `createChatModel`). */
+  retries?: number;
 }
 
 /** The small interface the agent loop talks to: messages in, text out. */

@@ -160,7 +160,12 @@ describe('createChatModel: one end-to-end request per selection-table row', () =
 
     const reply = await model.complete(hello);
 
-    expect(reply).toEqual({ text: 'pong', usage: { inputTokens: 7, outputTokens: 3 } });
+    expect(reply).toEqual({
+      text: 'pong',
+      usage: { inputTokens: 7, outputTokens: 3 },
+      finishReason: expect.stringMatching(/^(stop|completed|end_turn)$/),
+      retries: 0,
+    });
     const [request, ...others] = emulator.requests.all();
     expect(others).toEqual([]);
     expect(request).toMatchObject({
@@ -210,7 +215,12 @@ describe('createChatModel: wire APIs and API shapes', () => {
         { role: 'user', content: 'ping' },
       ],
     });
-    expect(reply).toEqual({ text: 'pong', usage: { inputTokens: 7, outputTokens: 3 } });
+    expect(reply).toEqual({
+      text: 'pong',
+      usage: { inputTokens: 7, outputTokens: 3 },
+      finishReason: expect.stringMatching(/^(stop|completed|end_turn)$/),
+      retries: 0,
+    });
     const request = emulator.requests.last(kind);
     expect(request).toMatchObject({ path, status: 200, model: 'gpt-4o' });
     expect(request?.query['api-version']).toBe(versioned ? emulator.apiVersion : undefined);

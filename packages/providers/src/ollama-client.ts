@@ -21,6 +21,7 @@ interface OllamaChatReply {
   message?: { content?: string };
   prompt_eval_count?: number;
   eval_count?: number;
+  done_reason?: string;
   error?: string;
 }
 
@@ -71,6 +72,11 @@ export function ollamaSender(
       typeof reply.prompt_eval_count === 'number' || typeof reply.eval_count === 'number'
         ? { inputTokens: reply.prompt_eval_count ?? 0, outputTokens: reply.eval_count ?? 0 }
         : undefined;
-    return { text: reply.message?.content ?? '', ...(usage ? { usage } : {}) };
+    const finishReason = reply.done_reason;
+    return {
+      text: reply.message?.content ?? '',
+      ...(usage ? { usage } : {}),
+      ...(typeof finishReason === 'string' ? { finishReason } : {}),
+    };
   };
 }

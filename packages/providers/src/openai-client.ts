@@ -87,8 +87,10 @@ async function sendCompletions(
   );
   const text = completion.choices?.[0]?.message?.content ?? '';
   const usage = completion.usage;
+  const finishReason = completion.choices?.[0]?.finish_reason;
   return {
     text,
+    ...(typeof finishReason === 'string' ? { finishReason } : {}),
     ...(usage
       ? { usage: { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } }
       : {}),
@@ -124,8 +126,10 @@ async function sendResponses(
           .map((part) => (part.type === 'output_text' ? part.text : ''))
           .join('');
   const usage = response.usage;
+  const finishReason = response.incomplete_details?.reason ?? response.status;
   return {
     text,
+    ...(typeof finishReason === 'string' ? { finishReason } : {}),
     ...(usage
       ? { usage: { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens } }
       : {}),

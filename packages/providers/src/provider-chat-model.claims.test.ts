@@ -176,7 +176,7 @@ describe('managed identity cannot honour the claims (the real ManagedIdentityCre
       kind: 'authentication',
     });
     expect(result.message).toMatch(
-      /^The endpoint revoked the token of the managed_identity credential for azure-openai \(Continuous Access Evaluation: a 401 with a claims challenge\), and the credential, asked for a new token with the challenge's claims, gave the same token again\. It cannot fetch a new token before its cache lets go of this one: a managed-identity credential cannot .* The cached token can be replaced at \d{4}-\d\d-\d\dT[\d:.]+Z \(in 5[45] minutes, 5 minutes before it expires\)\. Restart the process to get a new token now, or wait until then\.$/,
+      /^The endpoint revoked the token of the managed_identity credential \(Continuous Access Evaluation: a 401 with a claims challenge\), and the credential, asked for a new token with the challenge's claims, gave the same token again\. It cannot fetch a new token before its cache lets go of this one: a managed-identity credential cannot .* The cached token can be replaced at \d{4}-\d\d-\d\dT[\d:.]+Z \(in 5[45] minutes, 5 minutes before it expires\)\. Restart the process to get a new token now, or wait until then\.$/,
     );
     // One 401 with the challenge; no blind retry with the revoked token.
     expect(emulator.requests.ofKind('azure-openai').map((request) => request.status)).toEqual([

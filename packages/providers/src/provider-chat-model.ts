@@ -71,7 +71,7 @@ export class ProviderChatModel implements ChatModel {
     let requestedDelayMs: number | undefined;
     for (;;) {
       try {
-        return await this.#attempt(request);
+        return { ...(await this.#attempt(request)), retries };
       } catch (error) {
         if (signal?.aborted) throw signal.reason ?? error;
         if (error instanceof ModelTimeoutError) throw error;

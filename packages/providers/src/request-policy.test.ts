@@ -185,7 +185,9 @@ describe('retries: a retry-after of an hour is capped, and onRetry hears each re
       });
       emulator.inject({ status: 429, retryAfterSeconds: 3600 }, { kinds: [kind] });
       const started = performance.now();
-      expect((await chat.complete(hello)).text).toBe('pong');
+      const reply = await chat.complete(hello);
+      expect(reply.text).toBe('pong');
+      expect(reply.retries).toBe(1);
       expect(performance.now() - started).toBeGreaterThanOrEqual(190);
       expect(performance.now() - started).toBeLessThan(20_000);
       expect(retries).toEqual([

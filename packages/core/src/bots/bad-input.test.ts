@@ -278,6 +278,11 @@ const cases: Case[] = [
     /^onStep must be a function, but got "log"\. Pass \(step\) => void\./,
   ],
   [
+    'run traceContent: "yes"',
+    () => recordingBot().bot.run('x', { traceContent: 'yes' as never }),
+    /^traceContent must be true or false, but got "yes"\. It records prompts, replies and commands in trace spans/,
+  ],
+  [
     'run signal: {}',
     () => recordingBot().bot.run('x', { signal: {} as never }),
     /^signal must be an AbortSignal \(e\.g\. new AbortController\(\)\.signal\)/,

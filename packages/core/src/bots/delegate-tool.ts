@@ -55,6 +55,8 @@ export function delegateTool(options: DelegateToolOptions): BotTool {
         maxOutputChars: options.maxOutputChars,
         tokenProvider: context.tokenProvider,
         depth: context.depth + 1,
+        botName: 'sub-bot',
+        ...(context.traceContent ? { traceContent: true } : {}),
       });
       if (result.status === 'success') {
         return { output: result.result ?? '', exitCode: 0, steps: result.steps };

@@ -173,6 +173,7 @@ export class MicroBot implements AsyncDisposable {
         tools: this.tools,
         maxOutputChars: this.#maxOutputChars,
         tokenProvider: this.#tokenProvider,
+        botName: this.constructor.name,
       });
       if (result.status === 'aborted' || result.status === 'timeout') {
         await this.#discardOwnedEnvironment();

@@ -12,6 +12,14 @@ import { callModel } from './model-call.js';
 import { correctiveMessage, parseReply } from './protocol.js';
 import { messageOf, RunFailure } from './run-failure.js';
 import { RunScope } from './run-scope.js';
+import {
+  endRunSpan,
+  endStepSpan,
+  type SpanScope,
+  setRunModel,
+  startRunSpan,
+  startStepSpan,
+} from './telemetry.js';
 import { findTool, runTool } from './tool-execution.js';
 
 // The loop's options and their checks live in loop-options.ts and validate-tools.ts; the bots
@@ -50,6 +58,14 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
 
   const scope = new RunScope(options, () => iterations);
   const runSignal = scope.signal;
+  const traceContent = options.traceContent === true;
+  const runSpan = startRunSpan(
+    options.botName ?? (depth > 0 ? 'sub-bot' : 'agent-loop'),
+    depth,
+    traceContent ? redactForModel(options.task) : undefined,
+  );
+  let stepSpan: SpanScope | undefined;
+  let stepIndex = 0;
 
   const notify = (step: Step) => {
     try {
@@ -62,20 +78,27 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
     steps.push(step);
     notify(step);
   };
-  const finish = (status: BotResult['status'], result?: string, error?: BotError): BotResult => ({
-    status,
-    result,
-    error,
-    steps,
-    iterations,
-    usage,
-    durationMs: Math.round(performance.now() - startedAt),
-  });
+  const finish = (status: BotResult['status'], result?: string, error?: BotError): BotResult => {
+    const outcome: BotResult = {
+      status,
+      result,
+      error,
+      steps,
+      iterations,
+      usage,
+      durationMs: Math.round(performance.now() - startedAt),
+    };
+    if (stepSpan) endStepSpan(stepSpan, steps[stepIndex]?.kind, error);
+    stepSpan = undefined;
+    endRunSpan(runSpan, outcome, traceContent);
+    return outcome;
+  };
 
   const getEnvironment = lazyEnvironment(options.environment, runSignal);
 
   try {
     const chatModel: ChatModel = await createModel(options.model, runSignal);
+    setRunModel(runSpan, chatModel);
     const messages: ChatMessage[] = [
       { role: 'system', content: options.systemPrompt },
       { role: 'user', content: redactForModel(options.task) },
@@ -95,7 +118,11 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
         });
       }
       iterations++;
-      const turn = await callModel(chatModel, messages, runSignal);
+      if (stepSpan) endStepSpan(stepSpan, steps[stepIndex]?.kind);
+      stepIndex = steps.length;
+      stepSpan = startStepSpan(runSpan, stepIndex);
+      const trace = { parent: stepSpan.context, content: traceContent };
+      const turn = await callModel(chatModel, messages, runSignal, trace);
       const { text, usage: stepUsage, durationMs: modelDurationMs } = turn;
       if (stepUsage) addUsage(usage, stepUsage);
       messages.push({ role: 'assistant', content: redactForModel(text) });
@@ -157,12 +184,15 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<BotResult
             tokenProvider: options.tokenProvider,
             depth,
             onStep: notify,
+            traceParent: trace.parent,
+            traceContent,
           })
         : await runCommand(
             reply.command,
             await getEnvironment(),
             runSignal,
             settings.commandTimeoutMs,
+            trace,
           );
       const capped = capForModel(
         redactForModel(preCap(outcome.output, settings.maxOutputChars)),

@@ -2,17 +2,41 @@ import type { CommandResult, Environment } from '../environment.js';
 import { SandboxError } from '../sandbox/errors.js';
 import { childController, raceSignal } from './abort.js';
 import type { ExecutionOutcome } from './execution-outcome.js';
+import type { CallTrace } from './model-call.js';
 import { errorOf, messageOf, RunFailure } from './run-failure.js';
+import { endExecutionSpan, startExecutionSpan } from './telemetry.js';
 
 /** Extra time a sandbox gets past `commandTimeoutMs` before the loop gives up on the command itself. */
 const COMMAND_TIMEOUT_GRACE_MS = 2_000;
 
 /**
- * Runs one command in the sandbox. A command past its timeout (or a sandbox that does not return
+ * Runs one command in the sandbox, in a `bots.command` span (the command text only with
+ * `trace.content`). A command past its timeout (or a sandbox that does not return
  * shortly after it) is reported as exit code 124; a sandbox that fails ends the run as `failed`
  * with a `SandboxError`; the run's abort propagates.
  */
 export async function runCommand(
+  command: string,
+  environment: Environment,
+  runSignal: AbortSignal,
+  commandTimeoutMs: number,
+  trace: CallTrace,
+): Promise<ExecutionOutcome> {
+  const scope = startExecutionSpan(trace.parent, { command }, trace.content);
+  let outcome: ExecutionOutcome | undefined;
+  let failure: unknown;
+  try {
+    outcome = await execute(command, environment, runSignal, commandTimeoutMs);
+    return outcome;
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    endExecutionSpan(scope, outcome, failure);
+  }
+}
+
+async function execute(
   command: string,
   environment: Environment,
   runSignal: AbortSignal,

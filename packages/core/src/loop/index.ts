@@ -30,4 +30,5 @@ export {
   REPLY_SHAPE,
 } from './protocol.js';
 export { buildSystemPrompt, type SystemPromptOptions } from './system-prompt.js';
+export { CORE_ATTRIBUTES, CORE_SPAN_NAMES } from './telemetry.js';
 export { type BotTool, type ToolContext, type ToolResult, unquote } from './tool.js';

@@ -1,5 +1,6 @@
 import {
   ConfigurationError,
+  checkBoolean,
   checkDuration,
   checkFunction,
   checkInteger,
@@ -43,6 +44,13 @@ export interface BotRunOptions {
   onStep?: (step: Step) => void;
   /** Kill a command after this many milliseconds; it is reported as exit code 124. Default 60 s. */
   commandTimeoutMs?: number;
+  /**
+   * Record the task, the messages sent to the model, its replies, the commands and the answer in
+   * the run's OpenTelemetry spans (default `false`: spans then hold counts, names and durations
+   * only). They can hold whatever the model saw (file contents, secrets of the user's own that the
+   * library does not know of): turn it on only where traces are kept as safely as the data.
+   */
+  traceContent?: boolean;
 }
 
 /** The names of {@link BotRunOptions}. */
@@ -53,6 +61,7 @@ export const BOT_RUN_OPTION_NAMES = [
   'signal',
   'onStep',
   'commandTimeoutMs',
+  'traceContent',
 ] as const;
 
 /** Everything the loop needs: the conversation's start, the model, the sandbox and the limits. */
@@ -78,6 +87,8 @@ export interface AgentLoopOptions extends BotRunOptions {
   tokenProvider?: TokenProvider;
   /** 0 for a top-level run; a sub-bot's run is one deeper. */
   depth?: number;
+  /** Names the bot in the run's span (`ReadingBot`); default `agent-loop`, or `sub-bot` deeper. */
+  botName?: string;
 }
 
 /** The checked options of one run, with the defaults filled in. */
@@ -104,6 +115,7 @@ const LOOP_OPTION_NAMES = [
   'maxFormatCorrections',
   'tokenProvider',
   'depth',
+  'botName',
   ...BOT_RUN_OPTION_NAMES,
 ] as const;
 
@@ -124,7 +136,8 @@ export function checkRunOptions(options: unknown, name = 'run options'): BotRunO
 }
 
 function checkRunValues(options: Record<string, unknown>): void {
-  const { maxIterations, budget, timeoutMs, signal, onStep, commandTimeoutMs } = options;
+  const { maxIterations, budget, timeoutMs, signal, onStep, commandTimeoutMs, traceContent } =
+    options;
   if (maxIterations !== undefined) {
     checkInteger(maxIterations, 'maxIterations', {
       min: 1,
@@ -152,6 +165,13 @@ function checkRunValues(options: Record<string, unknown>): void {
     );
   }
   if (onStep !== undefined) checkFunction(onStep, 'onStep', 'Pass (step) => void.');
+  if (traceContent !== undefined) {
+    checkBoolean(
+      traceContent,
+      'traceContent',
+      'It records prompts, replies and commands in trace spans: true, or leave it out.',
+    );
+  }
 }
 
 /** Checks the loop's options; throws a `ConfigurationError` naming the bad option. */
@@ -184,6 +204,7 @@ export function validateLoopOptions(options: AgentLoopOptions): LoopSettings {
     checkFunction(options.tokenProvider, 'tokenProvider', 'Pass () => Promise<string>.');
   }
   if (options.depth !== undefined) checkInteger(options.depth, 'depth', { min: 0 });
+  if (options.botName !== undefined) checkString(options.botName, 'botName', { nonEmpty: true });
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const maxOutputChars = checkInteger(

@@ -1,7 +1,9 @@
+import type { Context } from '@opentelemetry/api';
 import type { Environment } from '../environment.js';
 import { childController, raceSignal } from './abort.js';
 import type { ExecutionOutcome } from './execution-outcome.js';
 import { messageOf } from './run-failure.js';
+import { endExecutionSpan, startExecutionSpan, withSpan } from './telemetry.js';
 import type { BotTool, ToolContext, ToolResult } from './tool.js';
 
 /**
@@ -13,6 +15,8 @@ export interface ToolRunContext extends Omit<ToolContext, 'signal' | 'environmen
   runSignal: AbortSignal;
   /** The run's sandbox, created and started on demand. */
   getEnvironment: () => Promise<Environment>;
+  /** The context of the step's span. */
+  traceParent: Context;
 }
 
 /** The tool a command calls: the one named by the command's first word, if any. */
@@ -22,10 +26,34 @@ export function findTool(tools: readonly BotTool[], command: string): BotTool | 
 }
 
 /**
- * Calls one tool. A tool past its `timeoutMs` is reported as exit code 124, a tool that rejects
+ * Calls one tool, in a `bots.tool` span (a sub-bot's run nests under it; the input only with
+ * `traceContent`). A tool past its `timeoutMs` is reported as exit code 124, a tool that rejects
  * as exit code 1 with its error's message (the run goes on); the run's abort propagates.
  */
 export async function runTool(
+  tool: BotTool,
+  input: string,
+  context: ToolRunContext,
+): Promise<ExecutionOutcome> {
+  const scope = startExecutionSpan(
+    context.traceParent,
+    { tool: tool.name, input },
+    context.traceContent === true,
+  );
+  let outcome: ExecutionOutcome | undefined;
+  let failure: unknown;
+  try {
+    outcome = await withSpan(scope, () => invokeTool(tool, input, context));
+    return outcome;
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    endExecutionSpan(scope, outcome, failure);
+  }
+}
+
+async function invokeTool(
   tool: BotTool,
   input: string,
   context: ToolRunContext,
@@ -47,6 +75,7 @@ export async function runTool(
     tokenProvider: context.tokenProvider,
     depth: context.depth,
     onStep: context.onStep,
+    traceContent: context.traceContent === true,
   };
   const elapsed = () => Math.round(performance.now() - startedAt);
   try {

@@ -47,6 +47,11 @@ export interface ToolContext {
   depth: number;
   /** Reports a step of a nested run to the caller's `onStep`. */
   onStep: (step: Step) => void;
+  /**
+   * The run records prompts, replies and commands in its trace spans (the run option
+   * `traceContent`); a tool that runs a sub-bot passes it on.
+   */
+  traceContent?: boolean;
 }
 
 /** What a tool call did. */
