@@ -7,3 +7,18 @@ export {
   copilotCliPath,
   platformPackageNames,
 } from './copilot-cli.js';
+export {
+  type CopilotBotResult,
+  CopilotBot,
+  type CopilotRunOptions,
+  HOST_WARNING,
+} from './copilot-bot.js';
+export type { CopilotBotOptions, CopilotBotSandbox } from './copilot-bot-options.js';
+export {
+  containedProviderConfig,
+  PLACEHOLDER_TOKEN,
+  RELAY_ORIGIN,
+  type ModelRelayStats,
+  type RefusedModelRequest,
+  relayTarget,
+} from './contained-model-relay.js';
