@@ -48,9 +48,11 @@ export type {
   ModelRequest,
   ModelScript,
   ModelScriptFunction,
+  ModelToolCall,
   ModelUsage,
   ModelWire,
   ScriptedFault,
+  ScriptedToolCall,
   ScriptStep,
 } from './model-script.js';
 export type { RecordedRequest } from './recorded-request.js';

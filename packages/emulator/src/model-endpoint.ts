@@ -5,6 +5,7 @@ import type { EmulatorState } from './emulator-state.js';
 import { authErrorMessage, type ErrorFamily, errorBody, errorFamilyOf } from './error-bodies.js';
 import type { Exchange } from './exchange.js';
 import type { ModelReply, ModelRequest } from './model-script.js';
+import { offeredToolNames } from './offered-tools.js';
 import {
   anthropicMessageBody,
   chatCompletionBody,
@@ -14,6 +15,7 @@ import {
   responseBody,
 } from './reply-bodies.js';
 import { requestMessages } from './request-messages.js';
+import { resolveReply } from './resolved-reply.js';
 import type { Route } from './routes.js';
 
 type ModelRoute = Extract<Route, { action: 'model' }>;
@@ -117,7 +119,15 @@ export async function handleModelRequest(
   const injected = state.faults.take(kind);
   if (injected !== undefined && (await applyFault(exchange, injected, kind, audience))) return;
 
-  const request: ModelRequest = { kind, wire, model, messages, body };
+  const request: ModelRequest = {
+    kind,
+    wire,
+    model,
+    messages,
+    tools: offeredToolNames(wire, body),
+    stream: body['stream'] === true || (wire === 'ollama-chat' && body['stream'] !== false),
+    body,
+  };
   let reply: ModelReply | undefined;
   while (reply === undefined) {
     const outcome = await state.script.next(request);
@@ -143,11 +153,27 @@ export async function handleModelRequest(
     }
   }
 
-  exchange.entry.replyText = reply.text;
+  const resolved = resolveReply(reply, wire);
+  if (!resolved.ok) {
+    return fail(500, resolved.message, {
+      code: 'emulator_script_failed',
+      headers: { 'x-should-retry': 'false' },
+    });
+  }
+  exchange.entry.replyText = resolved.reply.text;
+  if (resolved.reply.toolCalls.length > 0) {
+    exchange.entry.replyToolCalls = resolved.reply.toolCalls.map(
+      ({ id, name, arguments: text }) => ({
+        id,
+        name,
+        arguments: text,
+      }),
+    );
+  }
   const context: ReplyContext = {
     model,
-    reply,
-    usage: replyUsage(messages, reply),
+    reply: resolved.reply,
+    usage: replyUsage(messages, resolved.reply),
     createdAt: Math.floor(state.clock() / 1000),
   };
   switch (wire) {

@@ -4,7 +4,7 @@ import type { EndpointKind } from './endpoint-kind.js';
 import type { Fault } from './fault.js';
 import type { IdentitySelector } from './managed-identity/identity-selector.js';
 import type { ManagedIdentitySource } from './managed-identity/managed-identity-source.js';
-import type { ModelMessage } from './model-script.js';
+import type { ModelMessage, ModelToolCall } from './model-script.js';
 
 /** One request the emulator received, as the request log keeps it. Holds no secret in clear. */
 export interface RecordedRequest {
@@ -34,6 +34,8 @@ export interface RecordedRequest {
   messages?: ModelMessage[];
   /** The reply text sent (model endpoints that answered 200). */
   replyText?: string;
+  /** The tool calls the reply made, with the ids sent (model endpoints that answered 200). */
+  replyToolCalls?: ModelToolCall[];
   /** The fault applied, injected or scripted. */
   fault?: Fault;
   /** The error message sent, when the status is not 2xx. */

@@ -1,5 +1,6 @@
 import type { Fault } from './fault.js';
 import type { ModelReply, ModelRequest, ModelScript, ScriptStep } from './model-script.js';
+import { replyProblem } from './resolved-reply.js';
 
 /** What the script decided for one request. */
 export type ScriptOutcome =
@@ -17,11 +18,13 @@ export class ScriptRunner {
   #position = 0;
 
   constructor(script?: ModelScript) {
+    checkScript(script);
     this.#script = script;
   }
 
-  /** Replaces the script and starts it from its first step. */
+  /** Replaces the script and starts it from its first step; a bad list step throws a `TypeError`. */
   set(script: ModelScript | undefined): void {
+    checkScript(script);
     this.#script = script;
     this.#position = 0;
   }
@@ -50,15 +53,36 @@ export class ScriptRunner {
 }
 
 function toOutcome(step: ScriptStep): ScriptOutcome {
+  const problem = scriptStepProblem(step);
+  if (problem !== undefined) return { type: 'failed', message: problem };
   if (typeof step === 'string') return { type: 'reply', reply: { text: step } };
-  if (step !== null && typeof step === 'object') {
-    if ('fault' in step && step.fault !== undefined) return { type: 'fault', fault: step.fault };
-    if ('text' in step && typeof step.text === 'string') return { type: 'reply', reply: step };
+  return 'fault' in step ? { type: 'fault', fault: step.fault } : { type: 'reply', reply: step };
+}
+
+/** What is wrong with a script step, as a sentence, or `undefined` when nothing is. */
+export function scriptStepProblem(step: unknown): string | undefined {
+  if (typeof step === 'string') return undefined;
+  if (step !== null && typeof step === 'object' && !Array.isArray(step)) {
+    const record = step as Record<string, unknown>;
+    if (typeof record['fault'] === 'object' && record['fault'] !== null) return undefined;
+    if ('text' in record || 'toolCalls' in record) return replyProblem(record);
   }
-  return {
-    type: 'failed',
-    message:
-      'A model script step must be a string, { text, usage? } or { fault }; got ' +
-      `${JSON.stringify(step)}.`,
-  };
+  return (
+    'A model script step must be a string, { text?, toolCalls?, usage?, finishReason? } or ' +
+    `{ fault }; got ${JSON.stringify(step)}.`
+  );
+}
+
+/** Throws a `TypeError` naming the first bad step of a list script; functions are checked per reply. */
+export function checkScript(script: ModelScript | undefined): void {
+  if (script === undefined || typeof script === 'function') return;
+  if (!Array.isArray(script)) {
+    throw new TypeError(
+      `script must be a list of steps or a function of the request; got ${JSON.stringify(script)}.`,
+    );
+  }
+  script.forEach((step, index) => {
+    const problem = scriptStepProblem(step);
+    if (problem !== undefined) throw new TypeError(`script[${index}]: ${problem}`);
+  });
 }

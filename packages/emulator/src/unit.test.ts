@@ -12,6 +12,8 @@ const request = {
   wire: 'chat-completions',
   model: 'm',
   messages: [],
+  tools: [] as string[],
+  stream: false,
   body: {},
 } as const;
 
@@ -41,8 +43,14 @@ describe('ScriptRunner', () => {
     });
   });
 
-  it('reports a malformed step', async () => {
-    const runner = new ScriptRunner([42 as unknown as string]);
+  it('refuses a malformed list step at once, and reports one a function returns', async () => {
+    expect(() => new ScriptRunner(['ok', 42 as unknown as string])).toThrow(
+      new TypeError(
+        'script[1]: A model script step must be a string, { text?, toolCalls?, usage?, finishReason? } or { fault }; got 42.',
+      ),
+    );
+    expect(() => new ScriptRunner().set([{ toolCalls: [{ name: '' }] }])).toThrow(/needs a name/);
+    const runner = new ScriptRunner(() => 42 as unknown as string);
     expect(await runner.next({ ...request, messages: [] })).toMatchObject({ type: 'failed' });
   });
 });
@@ -117,7 +125,7 @@ describe('pure helpers', () => {
       }),
     ).toEqual([
       { role: 'system', content: 'sys' },
-      { role: 'user', content: 'out' },
+      { role: 'tool', content: 'out' },
     ]);
     expect(
       requestMessages('responses', { input: [{ type: 'function_call_output', output: 'x' }] }),

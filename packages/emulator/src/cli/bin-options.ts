@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ScriptStep } from '../model-script.js';
+import { scriptStepProblem } from '../script-runner.js';
 
 /** What the command line of `bots-emulator` asks for. */
 export interface BinOptions {
@@ -47,7 +48,8 @@ const FLAGS: readonly FlagSpecification[] = [
   {
     name: '--script',
     value: '<file.json>',
-    description: 'the model replies, a JSON array of strings or { "text": ... } objects',
+    description:
+      'the model replies, a JSON array of strings, { "text": ... } or { "toolCalls": [...] } objects',
     apply(options, value) {
       const script = readScript(value);
       if (typeof script === 'string') return script;
@@ -145,14 +147,12 @@ function readScript(file: string): ScriptStep[] | string {
   } catch {
     return `needs a JSON file; ${file} is not valid JSON`;
   }
-  const isStep = (step: unknown) =>
-    typeof step === 'string' ||
-    (typeof step === 'object' &&
-      step !== null &&
-      (typeof (step as { text?: unknown }).text === 'string' ||
-        typeof (step as { fault?: unknown }).fault === 'object'));
-  if (!Array.isArray(parsed) || !parsed.every(isStep)) {
-    return `needs a JSON array of replies (strings, { "text": ... } or { "fault": ... } objects) in ${file}`;
+  if (!Array.isArray(parsed)) {
+    return `needs a JSON array of replies (strings, { "text": ... }, { "toolCalls": [...] } or { "fault": ... } objects) in ${file}`;
+  }
+  for (const [index, step] of parsed.entries()) {
+    const problem = scriptStepProblem(step);
+    if (problem !== undefined) return `needs valid replies; step ${index} of ${file}: ${problem}`;
   }
   return parsed as ScriptStep[];
 }
