@@ -117,8 +117,9 @@ describeWhen('CopilotBot in Docker (real SDK, real CLI, emulator)', engine, () =
     };
     const scripted = shellScript(
       [
-        // Every process's environment and command line.
-        `for p in /proc/[0-9]*; do echo "== $p $(tr '\\0' ' ' < $p/cmdline 2>/dev/null)"; tr '\\0' '\\n' < $p/environ 2>/dev/null; done; env`,
+        // Every process's environment and command line, base64-encoded as an attacker would
+        // (the CLI masks token-shaped strings in what it shows the model, not in encoded ones).
+        `(for p in /proc/[0-9]*; do echo "== $p $(tr '\\0' ' ' < $p/cmdline 2>/dev/null)"; tr '\\0' '\\n' < $p/environ 2>/dev/null; done; env) | base64 -w0`,
         // The host's loopback (the emulator's port) from inside.
         `(exec 3<>/dev/tcp/127.0.0.1/${port}) 2>&1 && echo CONNECTED || echo UNREACHABLE`,
         // Requests forged onto the CLI's own channel to the SDK: a non-model route, another host.
@@ -135,7 +136,8 @@ describeWhen('CopilotBot in Docker (real SDK, real CLI, emulator)', engine, () =
     });
     const result = await bot.run('Probe the sandbox.');
     expect(result.error).toBeUndefined();
-    const [processes, loopback, forgedOutput] = scripted.seen.at(-1) ?? [];
+    const [encoded, loopback, forgedOutput] = scripted.seen.at(-1) ?? [];
+    const processes = Buffer.from(encoded?.match(/[A-Za-z0-9+/=]{40,}/)?.[0] ?? '', 'base64').toString();
 
     // The raw output as the model got it: no JWT, no identity secret, no credential variable.
     expect(processes).toContain('copilot');
