@@ -6,7 +6,9 @@ import { launcherEnv } from './contained-runtime.js';
  * commands run as this user in the folder itself (writes reach it whatever `writable` says), with
  * the host's network; only the model credential stays out of it (placeholder token, the relay).
  */
-export async function startHostRuntime(options: ContainedRuntimeOptions): Promise<ContainedRuntime> {
+export async function startHostRuntime(
+  options: ContainedRuntimeOptions,
+): Promise<ContainedRuntime> {
   return {
     kind: 'host',
     launch: { path: options.cliPath, args: [], env: launcherEnv() },

@@ -68,7 +68,12 @@ export function containedProviderConfig(connection: ModelConnection): ContainedP
       ...(connection.apiVersion ? { azure: { apiVersion: connection.apiVersion } } : {}),
     };
   }
-  return { type: 'openai', baseUrl: `${RELAY_ORIGIN}${path}/`, bearerToken: PLACEHOLDER_TOKEN, wireApi };
+  return {
+    type: 'openai',
+    baseUrl: `${RELAY_ORIGIN}${path}/`,
+    bearerToken: PLACEHOLDER_TOKEN,
+    wireApi,
+  };
 }
 
 /**

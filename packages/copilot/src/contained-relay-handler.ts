@@ -1,5 +1,5 @@
-import type { CopilotSdkModule } from './load-copilot-sdk.js';
 import { type ModelRelayOptions, relayModelRequest } from './contained-model-relay.js';
+import type { CopilotSdkModule } from './load-copilot-sdk.js';
 
 /**
  * The SDK's request handler (`CopilotClientOptions.requestHandler`) that makes the contained
@@ -20,7 +20,11 @@ export function createRelayHandler(
     }
 
     protected override openWebSocket(context: { url: string }): never {
-      const refused = { method: 'WEBSOCKET', path: safePath(context.url), reason: 'WebSocket transport' };
+      const refused = {
+        method: 'WEBSOCKET',
+        path: safePath(context.url),
+        reason: 'WebSocket transport',
+      };
       options.stats.refused.push(refused);
       options.onRefused?.(refused);
       throw new Error('The Copilot relay does not forward WebSocket connections.');

@@ -125,14 +125,14 @@ export function checkCopilotBotOptions(options: unknown): CheckedCopilotBotOptio
           SANDBOXES,
           'host runs the CLI on the bare host with no sandbox: pass it only if you mean it.',
         );
-  const sandboxPath = checkSandboxPath(given['sandboxPath']) ?? posix.join('/workdir', posix.basename(folder));
+  const sandboxPath =
+    checkSandboxPath(given['sandboxPath']) ?? posix.join('/workdir', posix.basename(folder));
   const env = given['env'] === undefined ? process.env : checkEnvRecord(given['env'], name('env'));
   const tokenProvider =
     given['tokenProvider'] === undefined
       ? undefined
       : checkFunction<TokenProviderLike>(given['tokenProvider'], name('tokenProvider'));
-  const cliPath =
-    given['cliPath'] === undefined ? undefined : checkCliPath(given['cliPath']);
+  const cliPath = given['cliPath'] === undefined ? undefined : checkCliPath(given['cliPath']);
   const systemPrompt =
     given['systemPrompt'] === undefined
       ? undefined
@@ -189,7 +189,9 @@ function checkFolder(value: unknown): string {
   try {
     isFolder = statSync(absolute).isDirectory();
   } catch {
-    throw new ConfigurationError(`CopilotBot: folder ${absolute} does not exist. Pass an existing folder.`);
+    throw new ConfigurationError(
+      `CopilotBot: folder ${absolute} does not exist. Pass an existing folder.`,
+    );
   }
   if (!isFolder) throw new ConfigurationError(`CopilotBot: folder ${absolute} is not a folder.`);
   return absolute;

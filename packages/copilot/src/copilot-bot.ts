@@ -8,18 +8,20 @@ import {
   SandboxError,
 } from '@bots/core';
 import { resolveConnection } from '@bots/providers';
-import {
-  createRelayHandler,
-} from './contained-relay-handler.js';
 import { containedProviderConfig, type ModelRelayStats } from './contained-model-relay.js';
-import type { ContainedRuntime, ContainedRuntimeOptions, CopilotSandboxKind } from './contained-runtime.js';
-import { copilotCliPath } from './copilot-cli.js';
+import { createRelayHandler } from './contained-relay-handler.js';
+import type {
+  ContainedRuntime,
+  ContainedRuntimeOptions,
+  CopilotSandboxKind,
+} from './contained-runtime.js';
 import { SessionEventCollector } from './copilot-bot-events.js';
 import {
   type CheckedCopilotBotOptions,
   type CopilotBotOptions,
   checkCopilotBotOptions,
 } from './copilot-bot-options.js';
+import { copilotCliPath } from './copilot-cli.js';
 import { loadCopilotSdk } from './load-copilot-sdk.js';
 
 /** Options of one `CopilotBot.run`. */
@@ -88,7 +90,10 @@ export class CopilotBot {
     const timeoutMs = runOptions.timeoutMs ?? options.timeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(
-      () => controller.abort(new RunTimeoutError(`The Copilot run did not finish within ${timeoutMs} ms.`)),
+      () =>
+        controller.abort(
+          new RunTimeoutError(`The Copilot run did not finish within ${timeoutMs} ms.`),
+        ),
       timeoutMs,
     );
     const onAbort = () =>

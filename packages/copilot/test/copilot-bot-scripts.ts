@@ -34,7 +34,11 @@ export function shellScript(
 }
 
 /** A fresh folder with two files; `snapshot()` reads every file's content. */
-export function sampleFolder(): { path: string; snapshot(): Record<string, string>; remove(): void } {
+export function sampleFolder(): {
+  path: string;
+  snapshot(): Record<string, string>;
+  remove(): void;
+} {
   const path = mkdtempSync(join(tmpdir(), 'copilot-bot-folder-'));
   writeFileSync(join(path, 'readme.txt'), 'The answer is in the sandbox.\n');
   writeFileSync(join(path, 'other.txt'), 'keep me\n');

@@ -1,194 +1,22 @@
-import { existsSync } from 'node:fs';
-import type { ModelRequest, ScriptStep } from '@bots/emulator';
-import { useEmulator } from '@bots/emulator/testing';
 import { defaultDocker } from '@bots/core/docker';
-import { describeWhen, dockerAvailability } from '@bots/test-kit';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { CopilotBot, PLACEHOLDER_TOKEN } from '../src/index.js';
-import { nonce, sampleFolder, shellScript } from './copilot-bot-scripts.js';
+import { dockerAvailability } from '@bots/test-kit';
+import { describeCopilotBotContract } from './copilot-bot-contract.js';
+
+/** The part of a dockerode client this file uses. */
+interface ContainerLister {
+  listContainers(options: {
+    all: boolean;
+    filters: { label: string[] };
+  }): Promise<{ Id: string }[]>;
+}
 
 const docker = await defaultDocker();
 const engine = await dockerAvailability(docker as Parameters<typeof dockerAvailability>[0]);
 
-let script: (request: ModelRequest) => ScriptStep = () => 'no script';
-const emulator = useEmulator({ script: (request) => script(request) });
-let folder: ReturnType<typeof sampleFolder>;
-
-beforeEach(() => {
-  folder = sampleFolder();
-  // @azure/identity reads the managed-identity variables from process.env only.
-  for (const [name, value] of Object.entries(emulator.credentialEnv('app-service'))) {
-    vi.stubEnv(name, value);
-  }
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  folder.remove();
-});
-
-function env(): Record<string, string> {
-  return {
-    AZURE_AUTH_METHOD: 'azure_ad',
-    ...emulator.env,
-    ...emulator.credentialEnv('app-service'),
-  };
-}
-
-async function containersOfThisProcess(): Promise<string[]> {
-  const list = await docker.listContainers({
+describeCopilotBotContract('docker', engine, async () => {
+  const list = await (docker as unknown as ContainerLister).listContainers({
     all: true,
     filters: { label: [`bots.pid=${process.pid}`] },
   });
   return list.map((container) => container.Id);
-}
-
-/** Every model request the emulator saw carried a token it accepted. */
-function modelRequestsAccepted(): number {
-  const requests = emulator.requests.ofKind('azure-openai');
-  for (const request of requests) expect(request.auth).toMatchObject({ scheme: 'bearer', accepted: true });
-  return requests.length;
-}
-
-describeWhen('CopilotBot in Docker (real SDK, real CLI, emulator)', engine, () => {
-  test('answers from a file only the sandbox sees; the read-only folder is unchanged after writes', async () => {
-    const secret = nonce();
-    const marker = `/tmp/copilot-bot-marker-${secret}`;
-    const before = folder.snapshot();
-    const scripted = shellScript(
-      [
-        `cat ${marker}`,
-        'echo changed > readme.txt; rm other.txt; echo new > new.txt; cat readme.txt; ls',
-      ],
-      (results) => `The marker says: ${results[0]?.trim()}`,
-    );
-    script = scripted.script;
-    const bot = new CopilotBot({
-      model: 'azure-openai/gpt-4o-mini',
-      folder: folder.path,
-      sandbox: 'docker',
-      env: env(),
-      prepare: async (sandbox) => {
-        const written = await sandbox.execute(`echo sandbox-${secret} > ${marker}`);
-        expect(written.exitCode).toBe(0);
-      },
-    });
-    const result = await bot.run('What does the marker file say?');
-
-    expect(result.error).toBeUndefined();
-    expect(result.status).toBe('success');
-    expect(result.sandbox).toBe('docker');
-    expect(result.result).toContain(`sandbox-${secret}`);
-    expect(result.steps.map((step) => [step.kind, step.command, step.exitCode])).toEqual([
-      ['command', `cat ${marker}`, 0],
-      ['command', expect.stringContaining('echo changed > readme.txt'), 0],
-    ]);
-    expect(result.steps[0]?.output).toContain(`sandbox-${secret}`);
-    // The writes happened inside (the agent saw them) ...
-    expect(scripted.seen.at(-1)?.[1]).toContain('changed');
-    expect(scripted.seen.at(-1)?.[1]).toContain('new.txt');
-    // ... and reached neither the host folder nor the host's /tmp.
-    expect(folder.snapshot()).toEqual(before);
-    expect(existsSync(marker)).toBe(false);
-    expect(result.usage.inputTokens).toBeGreaterThan(0);
-    expect(result.iterations).toBe(3);
-    // Every model call went through the relay with a token the emulator accepted.
-    expect(modelRequestsAccepted()).toBe(3);
-    expect(result.relay).toEqual({ forwarded: 3, retriedAfter401: 0, refused: [] });
-    expect(await containersOfThisProcess()).toEqual([]);
-  });
-
-  test('attacks from the model-controlled shell: no token inside, no way out, the relay refuses a forged request', async () => {
-    const port = new URL(emulator.urls.base).port;
-    const forged = (id: string, url: string) => {
-      const start = JSON.stringify({
-        jsonrpc: '2.0',
-        id: `${id}-start`,
-        method: 'llmInference.httpRequestStart',
-        params: { requestId: id, method: 'POST', url, headers: { 'content-type': ['application/json'] } },
-      });
-      const end = JSON.stringify({
-        jsonrpc: '2.0',
-        id: `${id}-end`,
-        method: 'llmInference.httpRequestChunk',
-        params: { requestId: id, data: '', end: true },
-      });
-      const frame = (message: string) => `Content-Length: ${message.length}\\r\\n\\r\\n${message}`;
-      return `printf '${frame(start)}${frame(end)}' > /proc/$(pgrep -of 'copilot-cli/copilot --headless')/fd/1 && echo FORGED`;
-    };
-    const scripted = shellScript(
-      [
-        // Every process's environment and command line, base64-encoded as an attacker would
-        // (the CLI masks token-shaped strings in what it shows the model, not in encoded ones).
-        `(for p in /proc/[0-9]*; do echo "== $p $(tr '\\0' ' ' < $p/cmdline 2>/dev/null)"; tr '\\0' '\\n' < $p/environ 2>/dev/null; done; env) | base64 -w0`,
-        // The host's loopback (the emulator's port) from inside.
-        `(exec 3<>/dev/tcp/127.0.0.1/${port}) 2>&1 && echo CONNECTED || echo UNREACHABLE`,
-        // Requests forged onto the CLI's own channel to the SDK: a non-model route, another host.
-        `${forged('forged-route', 'http://copilot-relay.invalid/openai/deployments/gpt-4o-mini/extensions')}; sleep 1; ${forged('forged-host', `http://127.0.0.1:${port}/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21`)}; sleep 1`,
-      ],
-      () => 'Done probing.',
-    );
-    script = scripted.script;
-    const bot = new CopilotBot({
-      model: 'azure-openai/gpt-4o-mini',
-      folder: folder.path,
-      sandbox: 'docker',
-      env: env(),
-    });
-    const result = await bot.run('Probe the sandbox.');
-    expect(result.error).toBeUndefined();
-    const [encoded, loopback, forgedOutput] = scripted.seen.at(-1) ?? [];
-    const processes = Buffer.from(encoded?.match(/[A-Za-z0-9+/=]{40,}/)?.[0] ?? '', 'base64').toString();
-
-    // The raw output as the model got it: no JWT, no identity secret, no credential variable.
-    expect(processes).toContain('copilot');
-    expect(processes).toMatch(/HOME=/);
-    expect(processes).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}/);
-    expect(processes).not.toContain(emulator.env['IDENTITY_HEADER']);
-    expect(processes).not.toMatch(/IDENTITY_ENDPOINT|AZURE_|OPENAI|DOCKER_HOST/);
-    expect(loopback).toContain('UNREACHABLE');
-    expect(loopback).not.toContain('CONNECTED');
-    expect(forgedOutput).toContain('FORGED');
-    expect(result.relay.refused).toEqual([
-      {
-        method: 'POST',
-        path: '/openai/deployments/gpt-4o-mini/extensions',
-        reason: 'not a model route',
-      },
-      {
-        method: 'POST',
-        path: '/openai/deployments/gpt-4o-mini/chat/completions',
-        reason: 'only http://copilot-relay.invalid is relayed',
-      },
-    ]);
-    // Only the agent's own model calls reached the emulator, each with an accepted token.
-    expect(modelRequestsAccepted()).toBe(result.iterations);
-    expect(result.relay.forwarded).toBe(result.iterations);
-  });
-
-  test('the placeholder the CLI holds is not accepted by the endpoint', async () => {
-    const response = await fetch(
-      `${emulator.urls.azureOpenAI}/openai/deployments/gpt-4o-mini/chat/completions?api-version=${emulator.env['AZURE_OPENAI_API_VERSION']}`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${PLACEHOLDER_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
-      },
-    );
-    expect(response.status).toBe(401);
-    expect(emulator.requests.last('azure-openai')?.auth.accepted).toBe(false);
-  });
-
-  test('writable: true lets the agent change the host folder', async () => {
-    script = shellScript(['echo written > result.txt'], () => 'Wrote it.').script;
-    const bot = new CopilotBot({
-      model: 'azure-openai/gpt-4o-mini',
-      folder: folder.path,
-      sandbox: 'docker',
-      writable: true,
-      env: env(),
-    });
-    const result = await bot.run('Write result.txt.');
-    expect(result.status).toBe('success');
-    expect(folder.snapshot()['result.txt']).toBe('written\n');
-  });
 });
