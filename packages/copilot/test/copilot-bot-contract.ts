@@ -193,6 +193,28 @@ export function describeCopilotBotContract(
       expect(emulator.requests.last('azure-openai')?.auth.accepted).toBe(false);
     });
 
+    test('a run past its timeout, or aborted, ends so and leaves nothing behind', async () => {
+      script = shellScript(['sleep 600'], () => 'never').script;
+      const bot = new CopilotBot({
+        model: 'azure-openai/gpt-4o-mini',
+        folder: folder.path,
+        sandbox: kind,
+        env: env(),
+      });
+      const timedOut = await bot.run('Wait.', { timeoutMs: 5_000 });
+      expect(timedOut.status).toBe('timeout');
+      expect(timedOut.error).toMatchObject({ name: 'RunTimeoutError', kind: 'limit' });
+      expect(await leftovers()).toEqual([]);
+
+      const controller = new AbortController();
+      const started = bot.run('Wait.', { signal: controller.signal });
+      setTimeout(() => controller.abort(), 3_000);
+      const aborted = await started;
+      expect(aborted.status).toBe('aborted');
+      expect(aborted.error).toMatchObject({ name: 'RunAbortedError', kind: 'aborted' });
+      expect(await leftovers()).toEqual([]);
+    });
+
     test('writable: true lets the agent change the host folder', async () => {
       script = shellScript(['echo written > result.txt'], () => 'Wrote it.').script;
       const bot = new CopilotBot({
