@@ -5,6 +5,7 @@ import {
   type ContainedRuntime,
   type ContainedRuntimeOptions,
   launcherEnv,
+  SANDBOX_CLI_EXECUTABLE,
   SANDBOX_CLI_FOLDER,
   SANDBOX_CLI_HOME,
 } from './contained-runtime.js';
@@ -13,8 +14,9 @@ import {
  * Starts a `DockerEnvironment` of the sandbox image for one run (no network, no capabilities,
  * its seccomp profile, limits, labels for the stale-cleanup) with the folder (read-only through
  * an overlay, or read-write) and the CLI's folder (read-only) mounted, and launches the CLI in it
- * with `docker exec -i`: the SDK speaks JSON-RPC over that exec's stdin and stdout. The exec gets
- * only `HOME`; the container's own environment is empty.
+ * with `docker exec -i` from an execute-only copy (see `SANDBOX_CLI_EXECUTABLE`): the SDK speaks
+ * JSON-RPC over that exec's stdin and stdout. The exec gets only `HOME`; the container's own
+ * environment is empty.
  */
 export async function startDockerRuntime(
   options: ContainedRuntimeOptions & { memory?: number },
@@ -47,9 +49,17 @@ export async function startDockerRuntime(
     throw error;
   }
   const id = environment.containerId;
-  if (!id) {
+  const copied = id
+    ? await environment.execute(
+        `install -m 0111 ${SANDBOX_CLI_FOLDER}/${basename(options.cliPath)} ${SANDBOX_CLI_EXECUTABLE}`,
+        { timeoutMs: 60_000 },
+      )
+    : undefined;
+  if (!id || copied?.exitCode !== 0) {
     await environment.dispose();
-    throw new SandboxError('The Copilot sandbox container did not start.');
+    throw new SandboxError(
+      `The Copilot CLI could not be installed in its sandbox container${copied ? `: ${copied.output.trim()}` : ''}.`,
+    );
   }
   return {
     kind: 'docker',
@@ -63,13 +73,14 @@ export async function startDockerRuntime(
         '-e',
         `HOME=${SANDBOX_CLI_HOME}`,
         id,
-        `${SANDBOX_CLI_FOLDER}/${basename(options.cliPath)}`,
+        SANDBOX_CLI_EXECUTABLE,
       ],
       env: launcherEnv(),
     },
     workingDirectory: options.sandboxPath,
     sandbox: environment,
     notes: environment.notes,
+    afterConnect: async () => {},
     dispose: () => environment.dispose(),
   };
 }

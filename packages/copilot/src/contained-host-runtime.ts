@@ -15,6 +15,7 @@ export async function startHostRuntime(
     workingDirectory: options.folder,
     sandbox: undefined,
     notes: [],
+    afterConnect: async () => {},
     dispose: async () => {},
   };
 }

@@ -29,11 +29,12 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 /**
  * Starts a `LocalEnvironment` (bubblewrap: no network, its own namespaces, no capabilities, the
  * sandbox's seccomp filter and cgroup limits) with the folder (a read-only copy, or read-write),
- * a copy of the CLI executable, and a channel folder of this run (0700) holding two FIFOs. The
+ * a copy of the CLI executable (made execute-only inside, see `SANDBOX_CLI_EXECUTABLE`), and a
+ * channel folder of this run (0700) holding two FIFOs. The
  * sandbox's shell starts the CLI in the background with its stdin and stdout on those FIFOs; the
  * SDK launches `sh` here, which joins its own stdin and stdout to the other ends (`cat`), so the
  * SDK speaks JSON-RPC with the CLI in the sandbox as with a child process. The CLI's environment
- * is the sandbox's (no variable of this process).
+ * is the sandbox's (no variable of this process). Once connected, the FIFOs are unlinked.
  */
 export async function startLocalRuntime(
   options: ContainedRuntimeOptions,
@@ -69,6 +70,7 @@ export async function startLocalRuntime(
     await environment.start({ signal: options.signal });
     const made = await environment.execute(
       `mkfifo -m 0600 ${SANDBOX_CHANNEL}/in ${SANDBOX_CHANNEL}/out && cd ${quote(options.sandboxPath)} && ` +
+        `chmod 0111 ${SANDBOX_CLI_FOLDER}/copilot && ` +
         `(HOME=${SANDBOX_CLI_HOME} exec ${SANDBOX_CLI_FOLDER}/copilot ${CLI_STDIO_FLAGS.join(' ')} ` +
         `< ${SANDBOX_CHANNEL}/in > ${SANDBOX_CHANNEL}/out 2>/dev/null &)`,
       { timeoutMs: 10_000 },
@@ -94,6 +96,11 @@ export async function startLocalRuntime(
     workingDirectory: options.sandboxPath,
     sandbox: environment,
     notes: environment.notes,
+    // Both ends are open once the SDK is connected: the FIFOs' names go, so that nothing in the
+    // sandbox can open them (and forge or steal JSON-RPC messages).
+    afterConnect: async () => {
+      await Promise.all(['in', 'out'].map((name) => rm(join(channel, name), { force: true })));
+    },
     dispose,
   };
 }

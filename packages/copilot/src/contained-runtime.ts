@@ -25,6 +25,8 @@ export interface ContainedRuntime {
   readonly sandbox: Environment | undefined;
   /** What the sandbox says the caller should know (fallbacks taken). */
   readonly notes: readonly string[];
+  /** Called once the SDK is connected to the CLI (the local runtime removes its FIFOs then). */
+  afterConnect(): Promise<void>;
   /** Idempotent, never throws. */
   dispose(): Promise<void>;
 }
@@ -44,6 +46,13 @@ export interface ContainedRuntimeOptions {
 
 /** Where the CLI's folder is shown inside a sandbox (read-only). */
 export const SANDBOX_CLI_FOLDER = '/opt/copilot-cli';
+/**
+ * The execute-only copy of the CLI that runs in a sandbox (mode 0111). A process that executes a
+ * file it cannot read is not dumpable: the shell commands the CLI runs (as the same user) cannot
+ * open its `/proc/<pid>/fd`, `mem` or `environ`, so they cannot write forged JSON-RPC into its
+ * channel to the SDK, nor read it.
+ */
+export const SANDBOX_CLI_EXECUTABLE = '/tmp/bots-copilot-cli';
 /** The CLI's home inside a sandbox (its session state; the sandbox's home is throwaway). */
 export const SANDBOX_CLI_HOME = '/home/bot';
 

@@ -147,6 +147,7 @@ export class CopilotBot {
       });
       client = copilot;
       await withSignal(copilot.start(), signal);
+      await runtime.afterConnect();
       const created = await withSignal(
         copilot.createSession({
           model: resolved.connection.model,

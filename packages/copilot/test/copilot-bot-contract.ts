@@ -100,7 +100,7 @@ export function describeCopilotBotContract(
       expect(await leftovers()).toEqual([]);
     });
 
-    test('attacks from the model-controlled shell: no token inside, no way out, the relay refuses a forged request', async () => {
+    test('attacks from the model-controlled shell: no token inside, no way out, no way into the SDK channel', async () => {
       const port = new URL(emulator.urls.base).port;
       const forged = (id: string, url: string) => {
         const start = JSON.stringify({
@@ -122,7 +122,9 @@ export function describeCopilotBotContract(
         });
         const frame = (message: string) =>
           `Content-Length: ${message.length}\\r\\n\\r\\n${message}`;
-        return `printf '${frame(start)}${frame(end)}' > /proc/$(pgrep -of 'copilot-cli/copilot --headless')/fd/1 && echo FORGED`;
+        // Every way into the CLI's channel to the SDK a shell of the same user could try: the
+        // CLI's stdio through /proc, and any FIFO it can find.
+        return `cli=$(pgrep -of 'copilot-cli --headless|copilot-cli/copilot --headless'); echo "cli pid $cli"; for target in /proc/$cli/fd/0 /proc/$cli/fd/1 /proc/$cli/mem $(find / -xdev -type p 2>/dev/null); do if printf '${frame(start)}${frame(end)}' 2>/dev/null > $target; then echo "FORGED $target"; else echo "DENIED $target"; fi; done; cat /proc/$cli/environ > /dev/null 2>&1 && echo "READ environ" || echo "DENIED environ"`;
       };
       const scripted = shellScript(
         [
@@ -131,8 +133,11 @@ export function describeCopilotBotContract(
           `(for p in /proc/[0-9]*; do echo "== $p $(tr '\\0' ' ' < $p/cmdline 2>/dev/null)"; tr '\\0' '\\n' < $p/environ 2>/dev/null; done; env) | base64 -w0`,
           // The host's loopback (the emulator's port) from inside.
           `(exec 3<>/dev/tcp/127.0.0.1/${port}) 2>&1 && echo CONNECTED || echo UNREACHABLE`,
-          // Requests forged onto the CLI's own channel to the SDK: a non-model route, another host.
-          `${forged('forged-route', 'http://copilot-relay.invalid/openai/deployments/gpt-4o-mini/extensions')}; sleep 1; ${forged('forged-host', `http://127.0.0.1:${port}/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21`)}; sleep 1`,
+          // A request forged onto the CLI's own channel to the SDK (a non-model route).
+          forged(
+            'forged-route',
+            'http://copilot-relay.invalid/openai/deployments/gpt-4o-mini/extensions',
+          ),
         ],
         () => 'Done probing.',
       );
@@ -143,7 +148,7 @@ export function describeCopilotBotContract(
         sandbox: kind,
         env: env(),
       });
-      const result = await bot.run('Probe the sandbox.');
+      const result = await bot.run('Probe the sandbox.', { timeoutMs: 50_000 });
       expect(result.error).toBeUndefined();
       const [encoded, loopback, forgedOutput] = scripted.seen.at(-1) ?? [];
       const processes = Buffer.from(
@@ -159,19 +164,14 @@ export function describeCopilotBotContract(
       expect(processes).not.toMatch(/IDENTITY_ENDPOINT|AZURE_|OPENAI|DOCKER_HOST/);
       expect(loopback).toContain('UNREACHABLE');
       expect(loopback).not.toContain('CONNECTED');
-      expect(forgedOutput).toContain('FORGED');
-      expect(result.relay.refused).toEqual([
-        {
-          method: 'POST',
-          path: '/openai/deployments/gpt-4o-mini/extensions',
-          reason: 'not a model route',
-        },
-        {
-          method: 'POST',
-          path: '/openai/deployments/gpt-4o-mini/chat/completions',
-          reason: 'only http://copilot-relay.invalid is relayed',
-        },
-      ]);
+      expect(forgedOutput).toMatch(/cli pid \d+/);
+      expect(forgedOutput).toMatch(/DENIED \/proc\/\d+\/fd\/0/);
+      expect(forgedOutput).toMatch(/DENIED \/proc\/\d+\/fd\/1/);
+      expect(forgedOutput).toContain('DENIED environ');
+      expect(forgedOutput).not.toContain('FORGED');
+      expect(forgedOutput).not.toContain('READ environ');
+      // Nothing reached the relay but the agent's own model calls (its policy: relay tests).
+      expect(result.relay.refused).toEqual([]);
       // Only the agent's own model calls reached the emulator, each with an accepted token.
       expect(modelRequestsAccepted()).toBe(result.iterations);
       expect(result.relay.forwarded).toBe(result.iterations);

@@ -42,9 +42,17 @@ describe('relayTarget (pure)', () => {
     ['GET', chat, 'only POST is relayed'],
     ['POST', chat.replace('gpt-4o-mini', 'other-deployment'), 'not a model route'],
     ['POST', `${RELAY_ORIGIN}/openai/deployments/gpt-4o-mini/extensions`, 'not a model route'],
-    ['POST', `${RELAY_ORIGIN}/openai/deployments/gpt-4o-mini/chat/completions/../../x`, 'not a model route'],
+    [
+      'POST',
+      `${RELAY_ORIGIN}/openai/deployments/gpt-4o-mini/chat/completions/../../x`,
+      'not a model route',
+    ],
     ['POST', `${chat}&x=1`, 'a query other than the api-version of the connection'],
-    ['POST', chat.replace('2024-10-21', '2099-01-01'), 'a query other than the api-version of the connection'],
+    [
+      'POST',
+      chat.replace('2024-10-21', '2099-01-01'),
+      'a query other than the api-version of the connection',
+    ],
     ['POST', chat.replace(RELAY_ORIGIN, 'http://127.0.0.1:9'), `only ${RELAY_ORIGIN} is relayed`],
     ['POST', 'not a url', 'not a URL'],
   ])('%s %s is refused: %s', (method, url, reason) => {
@@ -95,7 +103,9 @@ describe('relayModelRequest against the emulator', () => {
     return new ResolvedConnection(dated(emulator.urls.azureOpenAI), { tokenProvider });
   }
 
-  const chatRequest = (url = `${RELAY_ORIGIN}/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21`) =>
+  const chatRequest = (
+    url = `${RELAY_ORIGIN}/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21`,
+  ) =>
     new Request(url, {
       method: 'POST',
       headers: {
@@ -158,7 +168,11 @@ describe('relayModelRequest against the emulator', () => {
     expect(emulator.requests.ofKind('azure-openai')).toHaveLength(before);
     expect(issued).toHaveLength(0);
     expect(refused).toEqual([
-      { method: 'POST', path: '/openai/deployments/gpt-4o-mini/files', reason: 'not a model route' },
+      {
+        method: 'POST',
+        path: '/openai/deployments/gpt-4o-mini/files',
+        reason: 'not a model route',
+      },
     ]);
     expect(stats.refused).toEqual(refused);
   });
