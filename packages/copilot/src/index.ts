@@ -23,3 +23,23 @@ export {
   copilotCliPath,
   platformPackageNames,
 } from './copilot-cli.js';
+export {
+  type CopilotProviderOptions,
+  copilotProvider,
+  providerConfigFromResolved,
+  providerShape,
+  TOKEN_DELIVERIES,
+  type TokenDelivery,
+  UnsupportedCopilotProviderError,
+} from './copilot-provider.js';
+export type { CopilotProviderConfig, CopilotTokenArgs } from './copilot-provider-config.js';
+export {
+  type CopilotClientLike,
+  type CopilotSessionEventLike,
+  type CopilotSessionLike,
+  createKeylessSession,
+  type KeylessSession,
+  type KeylessSessionStats,
+  resumeKeylessSession,
+} from './keyless-session.js';
+export { type KeylessSource, keylessSourceOf } from './keyless-source.js';
