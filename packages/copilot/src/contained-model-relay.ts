@@ -6,6 +6,8 @@ import {
   type TokenProvider,
 } from '@bots/auth';
 import type { ModelConnection, ResolvedConnection } from '@bots/providers';
+import { providerShape, UnsupportedCopilotProviderError } from './copilot-provider.js';
+import type { CopilotProviderConfig } from './copilot-provider-config.js';
 
 /**
  * The origin the contained Copilot CLI is told its model lives at. It names no host (`.invalid`
@@ -38,49 +40,32 @@ export interface ModelRelayStats {
 }
 
 /** The provider configuration the contained CLI gets: the relay's origin and the placeholder. */
-export interface ContainedProviderConfig {
-  type: 'openai' | 'azure';
-  baseUrl: string;
-  bearerToken: string;
-  wireApi: 'completions' | 'responses';
-  azure?: { apiVersion: string };
-}
-
-function endpointPath(connection: ModelConnection): string {
-  return new URL(connection.endpoint).pathname.replace(/\/+$/, '');
-}
+export type ContainedProviderConfig = CopilotProviderConfig & { bearerToken: string };
 
 /**
- * The BYOK provider of the contained CLI for a resolved connection: the same API shape as the
- * real endpoint (`type: 'azure'` with the API version for the dated deployments API, `type:
- * 'openai'` for the v1 API and OpenAI-shaped endpoints), but the relay's origin and a placeholder
- * token. Pure.
+ * The BYOK provider of the contained CLI for a resolved connection: `copilotProvider`'s shape of
+ * it (`providerShape`: the same API type, path, wire API and version as the real endpoint), with
+ * the relay's origin in place of the endpoint's and the placeholder in place of a credential.
+ * Pure. Throws `UnsupportedCopilotProviderError` for a provider the relay does not serve.
  */
 export function containedProviderConfig(connection: ModelConnection): ContainedProviderConfig {
-  const wireApi = connection.wireApi === 'responses' ? 'responses' : 'completions';
-  const path = endpointPath(connection);
-  if (connection.api === 'deployments') {
-    return {
-      type: 'azure',
-      baseUrl: `${RELAY_ORIGIN}${path}`,
-      bearerToken: PLACEHOLDER_TOKEN,
-      wireApi,
-      ...(connection.apiVersion ? { azure: { apiVersion: connection.apiVersion } } : {}),
-    };
+  const shape = providerShape(connection);
+  if (shape.type === 'anthropic') {
+    throw new UnsupportedCopilotProviderError(
+      `CopilotBot relays OpenAI-shaped model APIs (azure-openai, openai, ollama-local), not ${connection.provider}. Use one of those model strings.`,
+    );
   }
-  return {
-    type: 'openai',
-    baseUrl: `${RELAY_ORIGIN}${path}/`,
-    bearerToken: PLACEHOLDER_TOKEN,
-    wireApi,
-  };
+  const real = new URL(shape.baseUrl);
+  // The dated API's base is the host alone (the SDK adds /openai/deployments/...).
+  const path = shape.type === 'azure' ? '' : real.pathname;
+  return { ...shape, baseUrl: `${RELAY_ORIGIN}${path}`, bearerToken: PLACEHOLDER_TOKEN };
 }
 
 /**
  * Where a request of the contained CLI goes, or why it goes nowhere. Only `POST` to the model
- * routes of this one connection: `<endpoint path>/chat/completions` and `<endpoint path>/responses`
- * (for the dated Azure API: `/openai/deployments/<deployment>/chat/completions` and
- * `/openai/responses`), with no query but the connection's own `api-version`. Pure.
+ * routes of this one connection, under the path its provider shape has: `<path>/chat/completions`
+ * and `<path>/responses` (for the dated Azure API: `/openai/deployments/<deployment>/chat/completions`
+ * and `/openai/responses`), with no query but the connection's own `api-version`. Pure.
  */
 export function relayTarget(
   method: string,
@@ -95,21 +80,25 @@ export function relayTarget(
   }
   if (parsed.origin !== RELAY_ORIGIN) return { refused: `only ${RELAY_ORIGIN} is relayed` };
   if (method.toUpperCase() !== 'POST') return { refused: 'only POST is relayed' };
-  const base = endpointPath(connection);
+  const shape = providerShape(connection);
+  const real = new URL(shape.baseUrl);
+  const base = real.pathname.replace(/\/+$/, '');
   const routes =
-    connection.api === 'deployments'
+    shape.type === 'azure'
       ? [
           `${base}/openai/deployments/${encodeURIComponent(connection.model)}/chat/completions`,
           `${base}/openai/responses`,
         ]
-      : [`${base}/chat/completions`, `${base}/responses`];
+      : shape.type === 'openai'
+        ? [`${base}/chat/completions`, `${base}/responses`]
+        : [];
   if (!routes.includes(parsed.pathname)) return { refused: 'not a model route' };
   for (const [name, value] of parsed.searchParams) {
     if (name !== 'api-version' || value !== connection.apiVersion) {
       return { refused: 'a query other than the api-version of the connection' };
     }
   }
-  const target = new URL(connection.endpoint);
+  const target = new URL(real.origin);
   target.pathname = parsed.pathname;
   target.search = parsed.search;
   return { target };

@@ -112,7 +112,11 @@ export function checkCopilotBotOptions(options: unknown): CheckedCopilotBotOptio
     nonEmpty: true,
     hint: `A model string such as azure-openai/gpt-4o: ${EXAMPLE}.`,
   });
-  parseModel(model);
+  if (parseModel(model).provider === 'anthropic') {
+    throw new ConfigurationError(
+      `${name('model')}: CopilotBot relays OpenAI-shaped model APIs (azure-openai, openai, ollama-local), not anthropic. Use one of those model strings.`,
+    );
+  }
   const folder = checkFolder(given['folder']);
   const writable =
     given['writable'] === undefined ? false : checkBoolean(given['writable'], name('writable'));

@@ -22,6 +22,7 @@ describe('CopilotBot options are checked at creation', () => {
       { ...good, model: 'gpt-4o' },
       /provider\/name|azure-openai\//,
     ],
+    ['an anthropic model (not relayed)', { ...good, model: 'anthropic/claude' }, /OpenAI-shaped/],
     ['no folder', { model: good.model }, /needs folder/],
     [
       'a folder that does not exist',

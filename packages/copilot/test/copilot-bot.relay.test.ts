@@ -65,6 +65,7 @@ describe('relayTarget (pure)', () => {
       baseUrl: RELAY_ORIGIN,
       bearerToken: PLACEHOLDER_TOKEN,
       wireApi: 'completions',
+      wireModel: 'gpt-4o-mini',
       azure: { apiVersion: '2024-10-21' },
     });
     expect(
@@ -79,6 +80,7 @@ describe('relayTarget (pure)', () => {
       baseUrl: `${RELAY_ORIGIN}/openai/v1/`,
       bearerToken: PLACEHOLDER_TOKEN,
       wireApi: 'responses',
+      wireModel: 'gpt-4o-mini',
     });
   });
 });
