@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { DockerEnvironment, SandboxError } from '@bots/core';
 import { findExecutable } from '@bots/core/docker';
+import { SANDBOX_CLI_CACHE, sharedCliCache } from './contained-cli-cache.js';
 import {
   type ContainedRuntime,
   type ContainedRuntimeOptions,
@@ -27,6 +28,7 @@ export async function startDockerRuntime(
       'CopilotBot with sandbox "docker" launches the Copilot CLI in its container with the docker CLI, and there is no docker on PATH. Install the Docker CLI, or use sandbox: "local" (bubblewrap).',
     );
   }
+  const cache = await sharedCliCache(options.cliPath);
   const environment = new DockerEnvironment({
     mounts: [
       {
@@ -35,6 +37,9 @@ export async function startDockerRuntime(
         mode: options.writable ? 'read-write' : 'read-only',
       },
       { hostPath: dirname(options.cliPath), sandboxPath: SANDBOX_CLI_FOLDER, mode: 'read-only' },
+      ...(cache
+        ? [{ hostPath: cache, sandboxPath: SANDBOX_CLI_CACHE, mode: 'read-only' as const }]
+        : []),
     ],
     network: false,
     memory: options.memory ?? 2 * 1024 ** 3,
@@ -72,6 +77,7 @@ export async function startDockerRuntime(
         options.sandboxPath,
         '-e',
         `HOME=${SANDBOX_CLI_HOME}`,
+        ...(cache ? ['-e', `COPILOT_CACHE_HOME=${SANDBOX_CLI_CACHE}`] : []),
         id,
         SANDBOX_CLI_EXECUTABLE,
       ],
