@@ -5,8 +5,7 @@ import {
   ModelCallError,
   RunAbortedError,
   RunTimeoutError,
-  SandboxError,
-} from '@bots/core';
+} from '@bots/core/loop';
 import { resolveConnection } from '@bots/providers';
 import { containedProviderConfig, type ModelRelayStats } from './contained-model-relay.js';
 import { createRelayHandler } from './contained-relay-handler.js';
@@ -283,6 +282,6 @@ function botErrorOf(error: unknown, events: SessionEventCollector): BotError {
     return { name: ModelCallError.name, kind: 'model', message: events.lastError.message };
   }
   const kind = errorKindOf(error, 'sandbox');
-  const name = kind === 'sandbox' ? SandboxError.name : 'CopilotError';
+  const name = kind === 'sandbox' ? 'SandboxError' : 'CopilotError';
   return { name, kind, message: `The Copilot run failed: ${message}` };
 }
