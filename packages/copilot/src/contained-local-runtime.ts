@@ -1,8 +1,9 @@
+import { rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEnvironment, SandboxError } from '@bots/core';
-import { findExecutable } from '@bots/core/docker';
+import { findExecutable, registerCleanup } from '@bots/core/docker';
 import {
   type ContainedRuntime,
   type ContainedRuntimeOptions,
@@ -43,9 +44,19 @@ export async function startLocalRuntime(
   if (!sh) throw new SandboxError('CopilotBot with sandbox "local" needs sh on PATH.');
   const channel = await mkdtemp(join(tmpdir(), 'bots-copilot-channel-'));
   let environment: LocalEnvironment | undefined;
+  // The sandbox registers its own exit cleanup; the channel folder is this runtime's.
+  const unregister = registerCleanup({
+    description: `Copilot channel folder ${channel}`,
+    cleanupSync: () => {
+      rmSync(channel, { recursive: true, force: true });
+      return true;
+    },
+    cleanupAsync: () => rm(channel, { recursive: true, force: true }),
+  });
   const dispose = async () => {
     await environment?.dispose();
     await rm(channel, { recursive: true, force: true });
+    unregister();
   };
   try {
     await chmod(channel, 0o700);

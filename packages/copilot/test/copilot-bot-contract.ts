@@ -215,6 +215,23 @@ export function describeCopilotBotContract(
       expect(await leftovers()).toEqual([]);
     });
 
+    test('a failure before the agent starts (prepare throws) fails the run and leaves nothing behind', async () => {
+      const bot = new CopilotBot({
+        model: 'azure-openai/gpt-4o-mini',
+        folder: folder.path,
+        sandbox: kind,
+        env: env(),
+        prepare: () => {
+          throw new Error('setup failed on purpose');
+        },
+      });
+      const result = await bot.run('Anything.');
+      expect(result.status).toBe('failed');
+      expect(result.error?.message).toContain('setup failed on purpose');
+      expect(result.steps).toEqual([]);
+      expect(await leftovers()).toEqual([]);
+    });
+
     test('writable: true lets the agent change the host folder', async () => {
       script = shellScript(['echo written > result.txt'], () => 'Wrote it.').script;
       const bot = new CopilotBot({
