@@ -3,7 +3,7 @@ import { lstatSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { DockerEnvironment } from '@bots/core';
+import type { Environment } from '@bots/core';
 import { SANDBOX_CLI_FOLDER, SANDBOX_CLI_HOME } from './contained-runtime.js';
 
 /** Where the shared cache is shown inside a sandbox (read-only: an overlay, writes thrown away). */
@@ -43,29 +43,42 @@ function usable(folder: string): boolean {
  * to every run. It is kept in the temporary directory for later processes, used only when it
  * belongs to this user with mode 0700. Undefined when it cannot be made (runs then unpack anew).
  */
-export function sharedCliCache(cliPath: string): Promise<string | undefined> {
+export function sharedCliCache(
+  cliPath: string,
+  kind: 'docker' | 'local',
+): Promise<string | undefined> {
   const folder = join(tmpdir(), cacheName(cliPath));
   if (usable(folder)) return Promise.resolve(folder);
   let made = pending.get(folder);
   if (!made) {
-    made = fillCache(cliPath, folder).catch(() => undefined);
+    made = fillCache(cliPath, folder, kind).catch(() => undefined);
     pending.set(folder, made);
     void made.finally(() => pending.delete(folder));
   }
   return made;
 }
 
-async function fillCache(cliPath: string, folder: string): Promise<string | undefined> {
+async function fillCache(
+  cliPath: string,
+  folder: string,
+  kind: 'docker' | 'local',
+): Promise<string | undefined> {
   const staging = await mkdtemp(join(tmpdir(), 'bots-copilot-cache-staging-'));
-  const environment = new DockerEnvironment({
-    mounts: [
-      { hostPath: dirname(cliPath), sandboxPath: SANDBOX_CLI_FOLDER, mode: 'read-only' },
-      { hostPath: staging, sandboxPath: SANDBOX_CLI_CACHE, mode: 'read-write' },
-    ],
-    network: false,
-    memory: 2 * 1024 ** 3,
-    pids: 512,
-  });
+  const core = await import('@bots/core');
+  const mounts = [
+    kind === 'docker'
+      ? { hostPath: dirname(cliPath), sandboxPath: SANDBOX_CLI_FOLDER, mode: 'read-only' as const }
+      : {
+          hostPath: cliPath,
+          sandboxPath: `${SANDBOX_CLI_FOLDER}/${basename(cliPath)}`,
+          mode: 'read-only' as const,
+        },
+    { hostPath: staging, sandboxPath: SANDBOX_CLI_CACHE, mode: 'read-write' as const },
+  ];
+  const environment: Environment =
+    kind === 'docker'
+      ? new core.DockerEnvironment({ mounts, network: false, memory: 2 * 1024 ** 3, pids: 512 })
+      : new core.LocalEnvironment({ mounts, network: false });
   try {
     const filled = await environment.execute(
       `HOME=${SANDBOX_CLI_HOME} COPILOT_CACHE_HOME=${SANDBOX_CLI_CACHE} ${SANDBOX_CLI_FOLDER}/${basename(cliPath)} --version`,

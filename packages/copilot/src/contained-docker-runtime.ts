@@ -28,7 +28,7 @@ export async function startDockerRuntime(
       'CopilotBot with sandbox "docker" launches the Copilot CLI in its container with the docker CLI, and there is no docker on PATH. Install the Docker CLI, or use sandbox: "local" (bubblewrap).',
     );
   }
-  const cache = await sharedCliCache(options.cliPath);
+  const cache = await sharedCliCache(options.cliPath, 'docker');
   const environment = new DockerEnvironment({
     mounts: [
       {

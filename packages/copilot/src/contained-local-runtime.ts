@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalEnvironment, SandboxError } from '@bots/core';
 import { findExecutable, registerCleanup } from '@bots/core/docker';
+import { SANDBOX_CLI_CACHE, sharedCliCache } from './contained-cli-cache.js';
 import {
   type ContainedRuntime,
   type ContainedRuntimeOptions,
@@ -60,6 +61,7 @@ export async function startLocalRuntime(
   };
   try {
     await chmod(channel, 0o700);
+    const cache = await sharedCliCache(options.cliPath, 'local');
     environment = new LocalEnvironment({
       mounts: [
         {
@@ -73,6 +75,9 @@ export async function startLocalRuntime(
           mode: 'read-only',
         },
         { hostPath: channel, sandboxPath: SANDBOX_CHANNEL, mode: 'read-write' },
+        ...(cache
+          ? [{ hostPath: cache, sandboxPath: SANDBOX_CLI_CACHE, mode: 'read-only' as const }]
+          : []),
       ],
       network: false,
       workdir: options.sandboxPath,
@@ -82,7 +87,7 @@ export async function startLocalRuntime(
     const made = await environment.execute(
       `mkfifo -m 0600 ${SANDBOX_CHANNEL}/in ${SANDBOX_CHANNEL}/out && cd ${quote(options.sandboxPath)} && ` +
         `chmod 0111 ${SANDBOX_CLI_FOLDER}/copilot && ` +
-        `(HOME=${SANDBOX_CLI_HOME} exec ${SANDBOX_CLI_FOLDER}/copilot ${CLI_STDIO_FLAGS.join(' ')} ` +
+        `(HOME=${SANDBOX_CLI_HOME} ${cache ? `COPILOT_CACHE_HOME=${SANDBOX_CLI_CACHE} ` : ''}exec ${SANDBOX_CLI_FOLDER}/copilot ${CLI_STDIO_FLAGS.join(' ')} ` +
         `< ${SANDBOX_CHANNEL}/in > ${SANDBOX_CHANNEL}/out 2>/dev/null &)`,
       { timeoutMs: 10_000 },
     );
