@@ -9,7 +9,8 @@ import { SANDBOX_CLI_FOLDER, SANDBOX_CLI_HOME } from './contained-runtime.js';
 /** Where the shared cache is shown inside a sandbox (read-only: an overlay, writes thrown away). */
 export const SANDBOX_CLI_CACHE = '/opt/copilot-cache';
 
-const COMPLETE = '.bots-complete';
+/** The file that marks a filled cache. */
+export const CACHE_COMPLETE = '.bots-complete';
 const pending = new Map<string, Promise<string | undefined>>();
 
 /** The cache folder's name for one CLI executable (its path, size and modification time). */
@@ -19,8 +20,8 @@ function cacheName(cliPath: string): string {
   return `bots-copilot-cache-${process.getuid?.() ?? 'u'}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
 }
 
-/** The folder when it is ours alone (this uid, mode 0700, not a link) and complete. */
-function usable(folder: string): boolean {
+/** True when the folder is ours alone (this uid, mode 0700, not a link) and complete. */
+export function usableCache(folder: string): boolean {
   try {
     const info = lstatSync(folder);
     const uid = process.getuid?.();
@@ -28,7 +29,7 @@ function usable(folder: string): boolean {
       info.isDirectory() &&
       (uid === undefined || info.uid === uid) &&
       (info.mode & 0o077) === 0 &&
-      statSync(join(folder, COMPLETE)).isFile()
+      statSync(join(folder, CACHE_COMPLETE)).isFile()
     );
   } catch {
     return false;
@@ -48,7 +49,7 @@ export function sharedCliCache(
   kind: 'docker' | 'local',
 ): Promise<string | undefined> {
   const folder = join(tmpdir(), cacheName(cliPath));
-  if (usable(folder)) return Promise.resolve(folder);
+  if (usableCache(folder)) return Promise.resolve(folder);
   let made = pending.get(folder);
   if (!made) {
     made = fillCache(cliPath, folder, kind).catch(() => undefined);
@@ -86,10 +87,10 @@ async function fillCache(
     );
     if (filled.exitCode !== 0) throw new Error(filled.output);
     await environment.dispose();
-    await writeFile(join(staging, COMPLETE), '');
+    await writeFile(join(staging, CACHE_COMPLETE), '');
     await chmod(staging, 0o700);
     await rename(staging, folder);
-    return usable(folder) ? folder : undefined;
+    return usableCache(folder) ? folder : undefined;
   } finally {
     await environment.dispose();
     await rm(staging, { recursive: true, force: true });
