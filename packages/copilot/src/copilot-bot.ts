@@ -1,4 +1,4 @@
-import { BotsError, ConfigurationError, errorKindOf, redact } from '@bots/auth';
+import { BotsError, ConfigurationError, errorKindOf, MAX_TIMER_MS, redact } from '@bots/auth';
 import {
   type BotError,
   type BotResult,
@@ -38,6 +38,11 @@ export interface CopilotBotResult extends BotResult {
   /** The model requests the relay forwarded, retried and refused. */
   relay: ModelRelayStats;
 }
+
+/** How long the SDK client gets to stop (then it is stopped by force, as long again at most). */
+const STOP_GRACE_MS = 5_000;
+/** The SDK's own wait outlasts the run's timeout by this much: the run's signal ends it first. */
+const SDK_WAIT_MARGIN_MS = 30_000;
 
 export const HOST_WARNING =
   'CopilotBot runs the Copilot CLI on the bare host (sandbox: "host"): the agent runs shell commands and edits files as this user, with this machine\'s network and files. Only the model credential stays out of its reach. Use sandbox "docker" or "local" to contain it.';
@@ -164,7 +169,14 @@ export class CopilotBot {
       const abortSession = () => void created.abort().catch(() => undefined);
       signal.addEventListener('abort', abortSession, { once: true });
       try {
-        const final = await withSignal(created.sendAndWait({ prompt: task }, timeoutMs), signal);
+        // The run's own signal ends the wait (and aborts the session); the SDK's timer is a backstop.
+        const final = await withSignal(
+          created.sendAndWait(
+            { prompt: task },
+            Math.min(timeoutMs + SDK_WAIT_MARGIN_MS, MAX_TIMER_MS),
+          ),
+          signal,
+        );
         const content = (final as { data?: { content?: unknown } } | undefined)?.data?.content;
         answer = typeof content === 'string' && content !== '' ? content : events.lastMessage;
       } finally {
@@ -188,10 +200,10 @@ export class CopilotBot {
     } finally {
       clearTimeout(timer);
       runOptions.signal?.removeEventListener('abort', onAbort);
-      await session?.disconnect().catch(() => undefined);
+      if (session) await settle(session.disconnect(), STOP_GRACE_MS);
       if (client) {
-        const stopped = await settle(client.stop(), 5_000);
-        if (!stopped) await client.forceStop().catch(() => undefined);
+        const stopped = await settle(client.stop(), STOP_GRACE_MS);
+        if (!stopped) await settle(client.forceStop(), STOP_GRACE_MS);
       }
       await runtime?.dispose();
     }
