@@ -5,7 +5,8 @@
 #
 # - apt: docker.io (engine for DockerEnvironment), bubblewrap (LocalEnvironment), debootstrap
 #   (local base image: no image registry is reachable here), python3 (the LocalEnvironment
-#   resource-limit tests run it from the host's /usr).
+#   resource-limit tests run it from the host's /usr), strace (the Copilot CLI network test traces
+#   the CLI, a child process the loopback guard cannot reach).
 # - dockerd on a private socket under .ci-work/, without touching the host's network rules
 #   (--iptables=false --bridge=none: containers get loopback only).
 # - a trap on EXIT stops the dockerd this script started (by the pid in its --pidfile) and
@@ -21,7 +22,7 @@ bots_ci_log() { printf '[system] %s\n' "$*" >&2; }
 bots_ci_t0=$(date +%s)
 
 bots_ci_missing=()
-for bots_ci_pair in dockerd:docker.io bwrap:bubblewrap debootstrap:debootstrap /usr/bin/python3:python3; do
+for bots_ci_pair in dockerd:docker.io bwrap:bubblewrap debootstrap:debootstrap /usr/bin/python3:python3 strace:strace; do
   command -v "${bots_ci_pair%%:*}" >/dev/null 2>&1 || bots_ci_missing+=("${bots_ci_pair#*:}")
 done
 if [ "${#bots_ci_missing[@]}" -gt 0 ]; then
@@ -30,7 +31,7 @@ if [ "${#bots_ci_missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo -n"
   $sudo_cmd apt-get update -qq </dev/null
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends \
-    docker.io bubblewrap debootstrap python3 </dev/null >/dev/null
+    docker.io bubblewrap debootstrap python3 strace </dev/null >/dev/null
 fi
 bots_ci_log "packages ready ($(($(date +%s) - bots_ci_t0)) s)"
 

@@ -18,6 +18,7 @@ import {
 } from '@bots/providers';
 import type { CopilotProviderConfig } from './copilot-provider-config.js';
 import { rememberKeylessSource } from './keyless-source.js';
+import { recordTokenOrigin } from './token-origins.js';
 
 /** How the provider config hands the Copilot runtime its bearer token. */
 export const TOKEN_DELIVERIES = ['callback', 'static'] as const;
@@ -142,12 +143,14 @@ async function withToken(
   tokenProvider: TokenProvider,
   delivery: TokenDelivery,
 ): Promise<CopilotProviderConfig> {
-  if (delivery === 'static') {
-    const bearerToken = await tokenProvider();
-    registerSecret(bearerToken);
-    return { ...base, bearerToken };
-  }
-  return { ...base, bearerTokenProvider: () => tokenProvider() };
+  const handOut = async () => {
+    const token = await tokenProvider();
+    registerSecret(token);
+    recordTokenOrigin(token, tokenProvider);
+    return token;
+  };
+  if (delivery === 'static') return { ...base, bearerToken: await handOut() };
+  return { ...base, bearerTokenProvider: () => handOut() };
 }
 
 /**

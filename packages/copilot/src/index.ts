@@ -33,6 +33,7 @@ export {
   UnsupportedCopilotProviderError,
 } from './copilot-provider.js';
 export type { CopilotProviderConfig, CopilotTokenArgs } from './copilot-provider-config.js';
+export { keylessRequestHandler } from './keyless-request-handler.js';
 export {
   type CopilotClientLike,
   type CopilotSessionEventLike,

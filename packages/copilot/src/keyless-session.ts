@@ -1,6 +1,7 @@
 import { AuthenticationError, ConfigurationError, canInvalidate, checkObject } from '@bots/auth';
 import type { CopilotProviderConfig } from './copilot-provider-config.js';
 import { type KeylessSource, keylessSourceOf } from './keyless-source.js';
+import { takeRefreshFailure } from './token-origins.js';
 
 /** A session event as the SDK emits it (the fields this module reads). */
 export interface CopilotSessionEventLike {
@@ -193,7 +194,7 @@ class KeylessSessionImpl<Session extends CopilotSessionLike> {
       return await this.#send(options, timeout);
     } catch (error) {
       if (!this.#turnUnauthorized || this.#source === undefined) throw error;
-      if (this.#source.delivery === 'callback') throw rejectedAfterFresh(error, 'callback');
+      if (this.#source.delivery === 'callback') throw this.#rejected(error, 'callback');
     }
     // A static token was rejected: resume with a fresh one and send the turn again, once.
     this.#invalidate();
@@ -202,7 +203,7 @@ class KeylessSessionImpl<Session extends CopilotSessionLike> {
     try {
       return await this.#send(options, timeout);
     } catch (error) {
-      if (this.#turnUnauthorized) throw rejectedAfterFresh(error, 'static');
+      if (this.#turnUnauthorized) throw this.#rejected(error, 'static');
       throw error;
     }
   }
@@ -247,6 +248,13 @@ class KeylessSessionImpl<Session extends CopilotSessionLike> {
     }
   }
 
+  /** The credential's own reason when it could not replace the token, else the general one. */
+  #rejected(error: unknown, delivery: 'callback' | 'static'): Error {
+    const tokenProvider = this.#source?.tokenProvider;
+    const reason = tokenProvider === undefined ? undefined : takeRefreshFailure(tokenProvider);
+    return reason instanceof Error ? reason : rejectedAfterFresh(error, delivery);
+  }
+
   #invalidate(): void {
     const tokenProvider = this.#source?.tokenProvider;
     if (tokenProvider && canInvalidate(tokenProvider)) {
@@ -276,10 +284,10 @@ class KeylessSessionImpl<Session extends CopilotSessionLike> {
 function rejectedAfterFresh(error: unknown, delivery: 'callback' | 'static'): AuthenticationError {
   const how =
     delivery === 'callback'
-      ? 'every retry of the Copilot runtime carried a token fetched after the 401'
-      : 'the session was resumed once with a freshly fetched token';
+      ? 'again after the token cache was invalidated (the Copilot runtime asked for a token before each retry)'
+      : 'again after the session was resumed once with a freshly fetched token';
   return new AuthenticationError(
-    `The model endpoint refused the Copilot session's bearer token (HTTP 401), and ${how}. The token itself is not accepted: check that the scope fits the endpoint (https://ai.azure.com/.default for the v1 API, https://cognitiveservices.azure.com/.default for the dated API; AZURE_AUTH_SCOPE overrides it) and that the identity has a role on the resource (Cognitive Services OpenAI User).`,
+    `The model endpoint refused the Copilot session's bearer token (HTTP 401) ${how}. Either the credential handed out the same token again (a managed identity keeps a token revoked by Continuous Access Evaluation until 5 minutes before it expires: restart the process, or use keylessRequestHandler to see the claims challenge), or the token is not accepted: check that the scope fits the endpoint (https://ai.azure.com/.default for the v1 API, https://cognitiveservices.azure.com/.default for the dated API; AZURE_AUTH_SCOPE overrides it) and that the identity has a role on the resource (Cognitive Services OpenAI User).`,
     { cause: error },
   );
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Emulator, MODEL_ENDPOINT_KINDS } from '@bots/emulator';
-import { CopilotClient, RuntimeConnection } from '@github/copilot-sdk';
+import { CopilotClient, type CopilotClientOptions, RuntimeConnection } from '@github/copilot-sdk';
 import { copilotCliPath } from '../src/copilot-cli.js';
 
 /**
@@ -31,7 +31,10 @@ export interface StartedCopilot {
  * a temporary HOME, no proxy variables, no GitHub login, offline mode (which wants a provider base
  * URL at start; each session's provider overrides it), and nothing of this process's env.
  */
-export async function startCopilot(emulator: Emulator): Promise<StartedCopilot> {
+export async function startCopilot(
+  emulator: Emulator,
+  options: Pick<CopilotClientOptions, 'requestHandler'> = {},
+): Promise<StartedCopilot> {
   mkdirSync(CLI_CACHE, { recursive: true });
   const home = mkdtempSync(join(tmpdir(), 'bots-copilot-test-'));
   const env: Record<string, string> = {
@@ -50,6 +53,7 @@ export async function startCopilot(emulator: Emulator): Promise<StartedCopilot> 
     useLoggedInUser: false,
     workingDirectory: home,
     logLevel: 'error',
+    ...options,
   });
   try {
     await client.start();

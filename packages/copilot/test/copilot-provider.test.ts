@@ -15,6 +15,7 @@ import {
   UnsupportedCopilotProviderError,
 } from '../src/copilot-provider.js';
 import type { CopilotProviderConfig } from '../src/copilot-provider-config.js';
+import { keylessRequestHandler } from '../src/keyless-request-handler.js';
 import { createKeylessSession } from '../src/keyless-session.js';
 import { keylessSourceOf } from '../src/keyless-source.js';
 
@@ -239,6 +240,16 @@ describe('copilotProvider: bad input fails at creation', () => {
         } as never,
       ),
     ).rejects.toThrow(/was not made by copilotProvider/);
+  });
+});
+
+describe('keylessRequestHandler', () => {
+  it('refuses anything but the SDK class, and subclasses the one it gets', async () => {
+    expect(() => keylessRequestHandler(undefined as never)).toThrow(
+      "CopilotRequestHandler must be a function, but got undefined. Pass the CopilotRequestHandler class of '@github/copilot-sdk'.",
+    );
+    const { CopilotRequestHandler } = await import('@github/copilot-sdk');
+    expect(keylessRequestHandler(CopilotRequestHandler)).toBeInstanceOf(CopilotRequestHandler);
   });
 });
 

@@ -93,6 +93,23 @@ export class Exchange {
     this.response.end(payload);
   }
 
+  /**
+   * Starts a streamed 200 answer (no `content-length`) and records that it streamed. Returns
+   * `false` when the client is gone; the caller writes the body to `response` and ends it.
+   */
+  openStream(contentType: string, headers: Record<string, string> = {}): boolean {
+    this.entry.status = 200;
+    this.entry.streamed = true;
+    if (this.gone) return false;
+    this.response.writeHead(200, {
+      'content-type': contentType,
+      'cache-control': 'no-cache',
+      'x-request-id': randomUUID(),
+      ...headers,
+    });
+    return true;
+  }
+
   /** Destroys the connection without an answer. */
   reset(): void {
     this.entry.status = 0;

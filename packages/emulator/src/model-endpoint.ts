@@ -1,6 +1,8 @@
+import { anthropicStreamEvents } from './anthropic-stream-events.js';
 import { applyFault } from './apply-fault.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { claimsChallengeHeader } from './authority/claims-challenge.js';
+import { chatCompletionChunks } from './chat-completion-chunks.js';
 import type { EmulatorState } from './emulator-state.js';
 import { authErrorMessage, type ErrorFamily, errorBody, errorFamilyOf } from './error-bodies.js';
 import type { Exchange } from './exchange.js';
@@ -16,7 +18,9 @@ import {
 } from './reply-bodies.js';
 import { requestMessages } from './request-messages.js';
 import { resolveReply } from './resolved-reply.js';
+import { responseStreamEvents } from './response-stream-events.js';
 import type { Route } from './routes.js';
+import { sendServerSentEvents } from './sse-writer.js';
 
 type ModelRoute = Extract<Route, { action: 'model' }>;
 
@@ -108,13 +112,7 @@ export async function handleModelRequest(
   }
   const messages = requestMessages(wire, body);
   exchange.entry.messages = messages;
-  if (body['stream'] === true && wire !== 'ollama-chat') {
-    return fail(
-      400,
-      'The @bots/emulator does not stream: send the request without `stream: true` (non-streaming calls only).',
-      { code: 'emulator_streaming_unsupported', headers: { 'x-should-retry': 'false' } },
-    );
-  }
+  const streamed = body['stream'] === true || (wire === 'ollama-chat' && body['stream'] !== false);
 
   const injected = state.faults.take(kind);
   if (injected !== undefined && (await applyFault(exchange, injected, kind, audience))) return;
@@ -125,7 +123,7 @@ export async function handleModelRequest(
     model,
     messages,
     tools: offeredToolNames(wire, body),
-    stream: body['stream'] === true || (wire === 'ollama-chat' && body['stream'] !== false),
+    stream: streamed,
     body,
   };
   let reply: ModelReply | undefined;
@@ -163,11 +161,7 @@ export async function handleModelRequest(
   exchange.entry.replyText = resolved.reply.text;
   if (resolved.reply.toolCalls.length > 0) {
     exchange.entry.replyToolCalls = resolved.reply.toolCalls.map(
-      ({ id, name, arguments: text }) => ({
-        id,
-        name,
-        arguments: text,
-      }),
+      ({ input: _input, ...call }) => call,
     );
   }
   const context: ReplyContext = {
@@ -176,17 +170,36 @@ export async function handleModelRequest(
     usage: replyUsage(messages, resolved.reply),
     createdAt: Math.floor(state.clock() / 1000),
   };
+  const azure = kind.startsWith('azure-openai');
   switch (wire) {
-    case 'chat-completions':
-      return exchange.send(200, chatCompletionBody(context, kind.startsWith('azure-openai')));
-    case 'responses':
-      return exchange.send(200, responseBody(context, body));
-    case 'messages':
-      return exchange.send(200, anthropicMessageBody(context));
+    case 'chat-completions': {
+      const completion = chatCompletionBody(context, azure);
+      if (!streamed) return exchange.send(200, completion);
+      const streamOptions = body['stream_options'];
+      const includeUsage =
+        typeof streamOptions === 'object' &&
+        streamOptions !== null &&
+        (streamOptions as Record<string, unknown>)['include_usage'] === true;
+      return sendServerSentEvents(
+        exchange,
+        chatCompletionChunks(completion, { azure, includeUsage }),
+      );
+    }
+    case 'responses': {
+      const response = responseBody(context, body);
+      if (!streamed) return exchange.send(200, response);
+      return sendServerSentEvents(exchange, responseStreamEvents(response));
+    }
+    case 'messages': {
+      const message = anthropicMessageBody(context);
+      if (!streamed) return exchange.send(200, message);
+      return sendServerSentEvents(exchange, anthropicStreamEvents(message));
+    }
     case 'ollama-chat': {
       const answer = ollamaChatBody(context);
-      if (body['stream'] === false) return exchange.send(200, answer);
+      if (!streamed) return exchange.send(200, answer);
       // Ollama streams by default: one NDJSON line carrying the whole, final (`done`) message.
+      exchange.entry.streamed = true;
       return exchange.send(200, `${JSON.stringify(answer)}\n`, {}, 'application/x-ndjson');
     }
   }

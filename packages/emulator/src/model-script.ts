@@ -50,7 +50,10 @@ export interface ModelRequest {
    * name; a built-in tool without a name by its `type`), in the order sent.
    */
   tools: string[];
-  /** Whether the client asked for a stream (`stream: true`). */
+  /**
+   * Whether the client asked for a stream: `stream: true` (or, on Ollama's native `/api/chat`,
+   * which streams by default, anything but `stream: false`).
+   */
   stream: boolean;
   /** The parsed JSON body, as sent. */
   body: Record<string, unknown>;

@@ -34,6 +34,8 @@ export interface RecordedRequest {
   messages?: ModelMessage[];
   /** The reply text sent (model endpoints that answered 200). */
   replyText?: string;
+  /** Whether the answer was streamed (server-sent events, or Ollama's NDJSON lines). */
+  streamed?: boolean;
   /** The tool calls the reply made, with the ids sent (model endpoints that answered 200). */
   replyToolCalls?: ModelToolCall[];
   /** The fault applied, injected or scripted. */
