@@ -101,6 +101,7 @@ test('@bots/core/docker: runtime names', () => {
   expect(Object.keys(docker).sort()).toMatchInlineSnapshot(`
     [
       "defaultDocker",
+      "findExecutable",
       "followImageBuild",
       "hasImage",
       "registerCleanup",

@@ -14,4 +14,5 @@ export {
   removeContainerNow,
 } from '../sandbox/docker-container-removal.js';
 export { defaultDocker, followImageBuild, hasImage } from '../sandbox/docker-images.js';
+export { findExecutable } from '../sandbox/find-executable.js';
 export { settleWithin } from '../sandbox/settle-within.js';
