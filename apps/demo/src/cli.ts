@@ -6,6 +6,7 @@ import { CommandFailure } from './command-failure.js';
 import type { Command } from './command-spec.js';
 import { batch } from './commands/batch.js';
 import { browse } from './commands/browse.js';
+import { copilot } from './commands/copilot.js';
 import { demo } from './commands/demo.js';
 import { doctor } from './commands/doctor.js';
 import { logs } from './commands/logs.js';
@@ -29,6 +30,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   write,
   logs,
   browse,
+  copilot,
   batch,
   worker,
   doctor,

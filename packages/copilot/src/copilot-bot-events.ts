@@ -57,9 +57,12 @@ export class SessionEventCollector {
   readonly #started = new Map<string, StartedTool>();
   #pendingModelMs = 0;
   readonly #now: () => number;
+  readonly #onStep: ((step: Step) => void) | undefined;
 
-  constructor(now: () => number = Date.now) {
+  /** `onStep` is told of each step as it ends (a throw there is ignored: it is the caller's). */
+  constructor(now: () => number = Date.now, onStep?: (step: Step) => void) {
     this.#now = now;
+    this.#onStep = onStep;
   }
 
   /** Takes one event of `session.on(...)`. */
@@ -127,7 +130,7 @@ export class SessionEventCollector {
     const command = cap(redact(started?.command ?? name));
     const exitCode = typeof shell?.exitCode === 'number' ? shell.exitCode : success ? 0 : 1;
     const isCommand = SHELL_TOOLS.has(name) || shell !== undefined;
-    this.steps.push({
+    const step: Step = {
       index: this.steps.length,
       depth: 0,
       kind: isCommand ? 'command' : 'tool',
@@ -139,7 +142,13 @@ export class SessionEventCollector {
       ...(isCommand ? {} : { tool: name }),
       modelDurationMs: started?.modelDurationMs ?? 0,
       ...(started ? { commandDurationMs: this.#now() - started.startedAt } : {}),
-    });
+    };
+    this.steps.push(step);
+    try {
+      this.#onStep?.(step);
+    } catch {
+      // The listener's failure is not the run's.
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import {
   ModelCallError,
   RunAbortedError,
   RunTimeoutError,
+  type Step,
 } from '@bots/core/loop';
 import { resolveConnection } from '@bots/providers';
 import { containedProviderConfig, type ModelRelayStats } from './contained-model-relay.js';
@@ -29,6 +30,8 @@ export interface CopilotRunOptions {
   signal?: AbortSignal;
   /** Time limit of this run, in ms (default: the bot's `timeoutMs`). */
   timeoutMs?: number;
+  /** Told of each step (a tool call of the agent and its outcome) as it ends, for progress. */
+  onStep?: (step: Step) => void;
 }
 
 /** A CopilotBot run's result: the common `BotResult`, plus where it ran and what the relay did. */
@@ -106,7 +109,12 @@ export class CopilotBot {
     runOptions.signal?.addEventListener('abort', onAbort, { once: true });
     const signal = controller.signal;
 
-    const events = new SessionEventCollector();
+    if (runOptions.onStep !== undefined && typeof runOptions.onStep !== 'function') {
+      throw new ConfigurationError(
+        'CopilotBot.run option onStep must be a function (step) => void, or left out.',
+      );
+    }
+    const events = new SessionEventCollector(Date.now, runOptions.onStep);
     const relay: ModelRelayStats = { forwarded: 0, retriedAfter401: 0, refused: [] };
     let kind: CopilotSandboxKind = options.sandbox === 'host' ? 'host' : 'docker';
     let runtime: ContainedRuntime | undefined;

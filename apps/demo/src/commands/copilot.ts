@@ -1,6 +1,6 @@
+import { CopilotBot, type CopilotBotResult } from '@bots/copilot';
 import type { ModelRequest, ScriptStep } from '@bots/emulator';
 import { startEmulator } from '@bots/emulator';
-import { CopilotBot, type CopilotBotResult } from '@bots/copilot';
 import {
   HELP_OPTION,
   JSON_OPTION,
@@ -27,7 +27,7 @@ const spec = {
   name: 'copilot',
   summary: 'the GitHub Copilot agent on a folder, keyless and contained (offline by default)',
   description:
-    "A CopilotBot runs the task with the GitHub Copilot agent (the Copilot SDK here, the Copilot CLI inside the sandbox: no network, no credential; its model calls come back to this process, which adds a fresh Entra ID token). The folder is mounted read-only (writes go to a throwaway layer) unless --writable. Without --model it runs offline, like `bots demo`: a local emulator plays Entra ID (managed identity) and Azure OpenAI, and scripted replies make the agent run one shell command in the sandbox (`ls -la`) and answer from its output. Progress (each tool call, its exit) goes to stderr; the answer to stdout.",
+    'A CopilotBot runs the task with the GitHub Copilot agent (the Copilot SDK here, the Copilot CLI inside the sandbox: no network, no credential; its model calls come back to this process, which adds a fresh Entra ID token). The folder is mounted read-only (writes go to a throwaway layer) unless --writable. Without --model it runs offline, like `bots demo`: a local emulator plays Entra ID (managed identity) and Azure OpenAI, and scripted replies make the agent run one shell command in the sandbox (`ls -la`) and answer from its output. Progress (each tool call, its exit) goes to stderr; the answer to stdout.',
   arguments: [
     { name: 'dir', description: 'the folder the agent works on' },
     { name: 'task', quoted: true, description: 'what the agent should do' },
@@ -43,7 +43,10 @@ const spec = {
       description:
         'where the Copilot CLI and its commands run: docker (a container of the sandbox image), local (bubblewrap), or host (no sandbox at all: an explicit opt-in, with a warning)',
       defaultLabel: 'docker when an engine answers, else local',
-      parse: oneOf(['docker', 'local', 'host'], 'Leave it out to use Docker when an engine answers, else bubblewrap.'),
+      parse: oneOf(
+        ['docker', 'local', 'host'],
+        'Leave it out to use Docker when an engine answers, else bubblewrap.',
+      ),
     }),
     writable: flag("mount the folder read-write: the agent's changes reach it"),
     timeout: TIMEOUT_OPTION,
@@ -66,7 +69,11 @@ function offlineScript(request: ModelRequest): ScriptStep {
     if (!request.tools.includes('bash')) {
       return `The scripted replies need the Copilot agent's bash tool, which this CLI did not offer (it offered: ${request.tools.join(', ')}).`;
     }
-    return { toolCalls: [{ name: 'bash', arguments: { command: OFFLINE_COMMAND, description: 'List the folder' } }] };
+    return {
+      toolCalls: [
+        { name: 'bash', arguments: { command: OFFLINE_COMMAND, description: 'List the folder' } },
+      ],
+    };
   }
   const names = (results.at(-1)?.content ?? '')
     .split('\n')
@@ -108,8 +115,13 @@ export const copilot: Command = {
         `bots: CopilotBot on ${folder} (${values.writable ? 'read-write' : 'read-only: the folder is never changed'}), model ${model}\n`,
       );
       const print = stepPrinter(context.stderr, context.color);
-      const result: CopilotBotResult = await bot.run(task, { signal: context.signal, onStep: print });
-      context.stderr(`bots: ran in: ${result.sandbox}; model requests relayed: ${result.relay.forwarded}\n`);
+      const result: CopilotBotResult = await bot.run(task, {
+        signal: context.signal,
+        onStep: print,
+      });
+      context.stderr(
+        `bots: ran in: ${result.sandbox}; model requests relayed: ${result.relay.forwarded}\n`,
+      );
       return report(context, result, values.json);
     } finally {
       await emulator?.close();
