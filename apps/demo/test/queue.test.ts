@@ -226,4 +226,42 @@ describe('bots batch --queue with bots worker (BullMQ over Redis)', () => {
     },
     300_000,
   );
+
+  testWhen(both)(
+    "a transient model failure (503 after the request's own retries) is tried again with backoff, then recorded once",
+    async () => {
+      emulator.setScript(script);
+      emulator.requests.clear();
+      // The first model call of the task fails 3 times: the provider's own 2 retries are used up,
+      // the run fails with a retryable error, and BullMQ tries the job again after its backoff.
+      emulator.inject({ status: 503, retryAfterMs: 10 }, { times: 3 });
+      const tasks = join(scratch, 'flaky.jsonl');
+      writeFileSync(
+        tasks,
+        `${JSON.stringify({ id: 'flaky', bot: 'read', folder: SAMPLE, task: 'Which port?' })}\n`,
+      );
+      const worker = startWorker();
+      const run = await runCli(
+        ['batch', tasks, '--queue', redisUrl, '--out', 'flaky-results.jsonl'],
+        {
+          env: cleanEnv(),
+          cwd: scratch,
+          timeoutMs: 120_000,
+        },
+      );
+      worker.child?.kill('SIGTERM');
+      const stopped = await worker.done;
+      expect(run.code, run.stderr).toBe(0);
+      const lines = readFileSync(join(scratch, 'flaky-results.jsonl'), 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ id: 'flaky', status: 'success' });
+      expect(stopped.stderr).toMatch(/worker: flaky: \w+: will be retried/);
+      expect(stopped.stderr).toContain('worker: flaky: started (attempt 2)');
+      const statuses = emulator.requests.ofKind('azure-openai').map((request) => request.status);
+      expect(statuses.slice(0, 3)).toEqual([503, 503, 503]);
+      expect(statuses.slice(3)).toEqual([200, 200]);
+      await expect(containersOf(stopped.pid)).resolves.toEqual([]);
+    },
+    150_000,
+  );
 });
