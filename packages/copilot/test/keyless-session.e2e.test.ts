@@ -1,7 +1,7 @@
 // The real @github/copilot-sdk and the real Copilot CLI from npm, offline, against the emulator:
 // every model request must carry a bearer token the endpoint accepts, never an expired one.
 
-import { cachedTokenProvider } from '@bots/auth';
+import { cachedTokenProvider, clearSharedTokenProviders } from '@bots/auth';
 import { useEmulator } from '@bots/emulator/testing';
 import { approveAll, CopilotRequestHandler } from '@github/copilot-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -36,6 +36,9 @@ afterAll(async () => {
 beforeEach(() => {
   emulator.requests.clear();
   emulator.setTokenLifetime(120);
+  // Each test gets its own token provider: @bots/auth shares one per credential and scope per
+  // process, which would carry an earlier test's token (and its lifetime) into the next.
+  clearSharedTokenProviders();
 });
 
 const v1 = () => emulator.urls.azureOpenAIv1;
