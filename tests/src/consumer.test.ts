@@ -81,18 +81,38 @@ function importsOf(code: string): string[] {
   return [...names];
 }
 
-/** Packages the READMEs' shell blocks tell users to `npm install`. */
-function namedByInstallLines(): Set<string> {
-  const names = new Set<string>();
+/** The packages of each `npm install` line of the READMEs' shell blocks. */
+function installLines(): string[][] {
+  const lines: string[][] = [];
   for (const file of markdownFiles) {
     const text = readFileSync(join(repoRoot, file), 'utf8');
     for (const [, args = ''] of text.matchAll(/^\s*npm install ([^#\n]+)/gm)) {
-      for (const word of args.trim().split(/\s+/)) {
-        if (!word.startsWith('-')) names.add(word.replace(/(.)@[^/]*$/, '$1'));
-      }
+      lines.push(
+        args
+          .trim()
+          .split(/\s+/)
+          .filter((word) => !word.startsWith('-'))
+          .map((word) => word.replace(/(.)@[^/]*$/, '$1')),
+      );
     }
   }
-  return names;
+  return lines;
+}
+
+/** Packages the READMEs' shell blocks tell users to `npm install`. */
+function namedByInstallLines(): Set<string> {
+  return new Set(installLines().flat());
+}
+
+/**
+ * What an install line adds beside a package an example imports: what it needs at run time
+ * without importing it (`@github/copilot`, the CLI that `@github/copilot-sdk` drives).
+ */
+function companionsOf(imported: ReadonlySet<string>): string[] {
+  return installLines()
+    .filter((line) => line.some((name) => imported.has(name)))
+    .flat()
+    .filter((name) => !name.startsWith('@bots/') && !imported.has(name));
 }
 
 async function machine(): Promise<Record<MarkdownExample['needs'][number], Availability>> {
@@ -223,10 +243,15 @@ let compiled: { ok: boolean; output: string } = { ok: false, output: 'not compil
 
 describe('README examples, as written, from the packed packages', () => {
   beforeAll(async () => {
-    const extras = new Set(
+    const imported = new Set(
       examples
-        .flatMap((example) => importsOf(example.code))
-        .filter((name) => !name.startsWith('@bots/')),
+        .filter((example) => example.mode !== 'fragment')
+        .flatMap((example) => importsOf(example.code)),
+    );
+    const extras = new Set(
+      [...examples.flatMap((example) => importsOf(example.code)), ...companionsOf(imported)].filter(
+        (name) => !name.startsWith('@bots/'),
+      ),
     );
     const development = new Set(
       examples
