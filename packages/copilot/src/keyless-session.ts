@@ -190,12 +190,23 @@ class KeylessSessionImpl<Session extends CopilotSessionLike> {
   async sendAndWait(options: unknown, timeout?: number): Promise<unknown> {
     if (this.#source?.delivery === 'static') await this.#resumeIfTokenChanged();
     this.#turnUnauthorized = false;
+    const unauthorizedBefore = this.stats.unauthorized;
     try {
-      return await this.#send(options, timeout);
+      const reply = await this.#send(options, timeout);
+      // The SDK may end a failed turn as idle with no reply instead of rejecting (the session's
+      // error and idle events race): with a static token and 401s in this turn, that is a
+      // rejected token too.
+      const rejectedQuietly =
+        reply === undefined &&
+        this.#source?.delivery === 'static' &&
+        this.stats.unauthorized > unauthorizedBefore;
+      if (!rejectedQuietly) return reply;
+      this.#turnUnauthorized = true;
     } catch (error) {
       if (!this.#turnUnauthorized || this.#source === undefined) throw error;
       if (this.#source.delivery === 'callback') throw this.#rejected(error, 'callback');
     }
+    if (this.#source === undefined) return undefined;
     // A static token was rejected: resume with a fresh one and send the turn again, once.
     this.#invalidate();
     await this.#resume(await this.#source.refresh());
